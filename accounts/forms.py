@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User, time_zone_names
+
+
+class SignupForm(forms.Form):
+    """Extra fields for allauth's sign-up form: a person's name comes with their account."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("How you are shown to the others in your programmes."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    def signup(self, request, user: User) -> None:
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.save(update_fields=["display_name"])
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.TypedChoiceField(
+        label=_("Time zone"),
+        choices=[],
+        help_text=_("Session times are shown to you in this zone."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "language", "time_zone"]
+        widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name

@@ -1,0 +1,69 @@
+"""The one door to a mentoring group.
+
+A group is seen by its current members and by the coordinators of its programme. Everyone else gets 404, so
+that a mentee cannot learn about other groups by guessing numbers; a member without the role a view needs
+gets 403. Anonymous visitors are sent to sign in by ``login_required`` on the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404, HttpRequest
+
+from groups.models import GroupMembership, GroupRole, MentoringGroup
+from programmes.models import MembershipStatus, ProgrammeMembership, Role
+
+COORDINATOR = "coordinator"
+MEMBER = "member"  # any current member of the group, whatever their role in it
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    group: MentoringGroup
+    group_role: str | None  # the person's role in the group, None when they only coordinate the programme
+    is_coordinator: bool
+
+    @property
+    def group_role_label(self) -> str:
+        return GroupRole(self.group_role).label if self.group_role else ""
+
+    @property
+    def roles(self) -> frozenset[str]:
+        held = set()
+        if self.group_role:
+            held |= {MEMBER, self.group_role}
+        if self.is_coordinator:
+            held.add(COORDINATOR)
+        return frozenset(held)
+
+
+def group_for(request: HttpRequest, pk: int, *, roles: Iterable[str] = (MEMBER, COORDINATOR)) -> GroupAccess:
+    user_id = request.user.pk
+    group = (
+        MentoringGroup.objects.filter(pk=pk)
+        .select_related("programme")
+        .annotate(
+            my_role=Subquery(
+                GroupMembership.objects.current().filter(group=OuterRef("pk"), user_id=user_id).values("role")[:1]
+            ),
+            i_coordinate=Exists(
+                ProgrammeMembership.objects.filter(
+                    programme=OuterRef("programme"),
+                    user_id=user_id,
+                    role=Role.COORDINATOR,
+                    status=MembershipStatus.ACTIVE,
+                )
+            ),
+        )
+        .first()
+    )
+    if group is None or (group.my_role is None and not group.i_coordinate):
+        raise Http404("No such group.")
+    access = GroupAccess(group=group, group_role=group.my_role, is_coordinator=group.i_coordinate)
+    if not access.roles.intersection(roles):
+        raise PermissionDenied
+    return access

@@ -1,0 +1,18 @@
+"""The Celery application.
+
+Run a worker with ``celery -A mentoring worker`` and exactly one scheduler with ``celery -A mentoring beat``.
+The whole periodic schedule lives in ``app.conf.beat_schedule`` below: later features add their sweepers here
+and nowhere else.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+
+app = Celery("mentoring")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mentoring import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programmes/", include("programmes.urls")),
+    path("groups/", include("groups.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

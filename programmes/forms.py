@@ -1,0 +1,43 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import time_zone_names
+from programmes.models import Programme
+
+
+class ProgrammeForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[],
+        help_text=_("Sessions are scheduled in this zone; everyone sees them in their own."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "description",
+            "starts_on",
+            "ends_on",
+            "time_zone",
+            "sessions_per_month",
+            "session_minutes",
+            "group_size_min",
+            "group_size_target",
+            "group_size_max",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Please give the programme a name."))
+        return name

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from programmes.models import MembershipStatus, Programme, ProgrammeMembership, Role
+
+
+@transaction.atomic
+def create_programme(*, by, **fields) -> Programme:
+    """Creates a programme in draft with its creator as its first coordinator."""
+    programme = Programme(**fields)
+    programme.full_clean()
+    programme.save()
+    ProgrammeMembership.objects.create(programme=programme, user=by, role=Role.COORDINATOR)
+    return programme
+
+
+@transaction.atomic
+def add_member(*, programme: Programme, user, role: str) -> ProgrammeMembership:
+    """Gives a person a role in a programme. Idempotent; a withdrawn membership becomes active again."""
+    membership, created = ProgrammeMembership.objects.select_for_update().get_or_create(
+        programme=programme, user=user, role=role
+    )
+    if not created and membership.status != MembershipStatus.ACTIVE:
+        membership.status = MembershipStatus.ACTIVE
+        membership.left_at = None
+        membership.save(update_fields=["status", "left_at"])
+    return membership
