@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User, time_zone_names
+from accounts.models import User
+from accounts.timezones import time_zone_choices
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Time zone"))
+        super().__init__(choices=time_zone_choices, **kwargs)
 
 
 class SignupForm(forms.Form):
@@ -22,20 +29,12 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.TypedChoiceField(
-        label=_("Time zone"),
-        choices=[],
-        help_text=_("Session times are shown to you in this zone."),
-    )
+    time_zone = TimeZoneField(help_text=_("Session times are shown to you in this zone."))
 
     class Meta:
         model = User
         fields = ["display_name", "language", "time_zone"]
         widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name.replace("_", " ")) for name in time_zone_names()]
 
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()

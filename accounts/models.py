@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -11,13 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-@cache
-def time_zone_names() -> tuple[str, ...]:
-    """The IANA zones a person can choose, sorted, without the legacy aliases."""
-    excluded = ("Etc/", "SystemV/", "US/", "posix/", "right/")
-    names = sorted(name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith(excluded))
-    return (*names, "UTC")
+from accounts.timezones import time_zone_names
 
 
 def validate_time_zone(value: str) -> None:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest
 
-from groups.models import GroupMembership, GroupRole, MentoringGroup
+from groups.models import GroupMembership, MentoringGroup
 from programmes.models import MembershipStatus, ProgrammeMembership, Role
 
 COORDINATOR = "coordinator"
@@ -26,10 +26,6 @@ class GroupAccess:
     group: MentoringGroup
     group_role: str | None  # the person's role in the group, None when they only coordinate the programme
     is_coordinator: bool
-
-    @property
-    def group_role_label(self) -> str:
-        return GroupRole(self.group_role).label if self.group_role else ""
 
     @property
     def roles(self) -> frozenset[str]:

@@ -91,7 +91,7 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path |
             "NAME": database,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
+            "HOST": unquote(parts.hostname or ""),  # %2Fvar%2Frun%2Fpostgresql names a socket folder
             "PORT": str(port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
@@ -101,7 +101,7 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path |
         return config
     if parts.scheme == "sqlite":
         # sqlite:///var/db.sqlite3 is relative to the project; sqlite:////abs/path is absolute.
-        raw_path = unquote(url[len("sqlite://") :]).split("?")[0]
+        raw_path = unquote(url[len("sqlite://") :].split("?")[0])
         if not raw_path.startswith("/") or raw_path == "/":
             raise ImproperlyConfigured(f"{name} must give a file path, e.g. sqlite:///var/db.sqlite3.")
         path = Path(raw_path[1:])

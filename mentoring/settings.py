@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.timezones import time_zone_names
 from mentoring.env import env_bool, env_int, env_list, env_str, parse_database_url, parse_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,8 +30,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the site is served on.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -139,7 +138,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_RATE_LIMITS_ENABLED = True  # the documented default, stated so nobody turns it off by accident
+# allauth's rate limits (sign-in failures, sign-ups, password resets) are on by default and kept in the cache
+# above; never set ACCOUNT_RATE_LIMITS = False.
 
 # Internationalisation: every string is translatable; people choose their language and time zone.
 LANGUAGE_CODE = "en"
@@ -148,6 +148,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")  # the default zone for new people and programmes
+if TIME_ZONE not in time_zone_names():
+    raise ImproperlyConfigured(f"TIME_ZONE must be a zone such as Europe/Berlin or UTC; got {TIME_ZONE!r}.")
 
 # Static files: Bootstrap and our own assets live in static/ and are served by WhiteNoise.
 STATIC_URL = "static/"

@@ -1,16 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import time_zone_names
+from accounts.forms import TimeZoneField
 from programmes.models import Programme
 
 
 class ProgrammeForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"),
-        choices=[],
-        help_text=_("Sessions are scheduled in this zone; everyone sees them in their own."),
-    )
+    time_zone = TimeZoneField(help_text=_("Sessions are scheduled in this zone; everyone sees them in their own."))
 
     class Meta:
         model = Programme
@@ -31,10 +27,6 @@ class ProgrammeForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name.replace("_", " ")) for name in time_zone_names()]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

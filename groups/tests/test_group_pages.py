@@ -15,7 +15,7 @@ def test_a_mentee_sees_their_group_its_mentor_and_the_other_mentees(as_user, wor
     assert "Mina Mentor" in text
     assert "Max Mentee" in text and "(you)" in text
     assert "Olga Othergroup" not in text  # a member of another group
-    assert "you take part as mentee" in text
+    assert "You are a mentee in this group." in text
 
 
 def test_a_coordinator_sees_the_group_from_the_programme(as_user, world):

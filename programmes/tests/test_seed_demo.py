@@ -25,10 +25,11 @@ def test_demo_data_has_a_running_and_a_recruiting_programme_with_four_groups(set
 def test_seeding_twice_changes_nothing(settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=None)
-    counts = [m.objects.count() for m in (User, Programme, ProgrammeMembership, MentoringGroup, GroupMembership)]
+    models = (User, Programme, ProgrammeMembership, MentoringGroup, GroupMembership)
+    counts = [model.objects.count() for model in models]
     User.objects.filter(email="mentor@demo.example").update(display_name="Renamed by hand")
     call_command("seed_demo", stdout=None)
-    assert [m.objects.count() for m in (User, Programme, ProgrammeMembership, MentoringGroup, GroupMembership)] == counts
+    assert [model.objects.count() for model in models] == counts
     assert User.objects.get(email="mentor@demo.example").display_name == "Renamed by hand"
 
 

@@ -1,0 +1,125 @@
+"""mentoring.settings as a real process sees it: production refuses to start half-configured, a laptop needs nothing.
+
+Each test runs ``manage.py check`` in a fresh interpreter, because the settings are read once at import.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Everything mentoring.settings reads, plus what the test run itself sets (mentoring.test_settings fills in
+# DEBUG, SECRET_KEY, ALLOWED_HOSTS and SECURE_SSL_REDIRECT; CI sets DATABASE_URL and CELERY_BROKER_URL).
+SETTINGS_VARIABLES = {
+    "ALLOWED_HOSTS",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "DEBUG",
+    "DEFAULT_FROM_EMAIL",
+    "DJANGO_SETTINGS_MODULE",
+    "EMAIL_TIMEOUT",
+    "EMAIL_URL",
+    "LOG_LEVEL",
+    "SECRET_KEY",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_SSL_REDIRECT",
+    "SERVER_EMAIL",
+    "SESSION_COOKIE_SECURE",
+    "STATIC_ROOT",
+    "TIME_ZONE",
+    "TRUST_X_FORWARDED_PROTO",
+    "VAR_DIR",
+}
+
+
+def manage(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    """Runs ``manage.py`` with only ``variables`` set on top of a clean environment."""
+    environment = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    environment["DJANGO_SETTINGS_MODULE"] = "mentoring.settings"
+    environment.update(variables)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def refusal(result: subprocess.CompletedProcess[str]) -> str:
+    """The last line of a failed start-up: the ImproperlyConfigured message (the traceback above it names
+    every variable anyway, so only this line says which one was wrong)."""
+    assert result.returncode != 0, result.stdout
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: "), result.stderr
+    return last_line
+
+
+def production_variables(tmp_path: Path) -> dict[str, str]:
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "mentoring.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "VAR_DIR": str(tmp_path / "var"),
+        "EMAIL_URL": "smtp://mail.example.org:587?tls=1",
+    }
+
+
+def test_a_fully_configured_production_passes_the_deployment_checks(tmp_path):
+    variables = production_variables(tmp_path)
+    assert len(variables["SECRET_KEY"]) >= 60
+    assert variables["DATABASE_URL"].startswith("sqlite:////")
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **variables)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_a_secret_key_refuses_to_start(tmp_path):
+    variables = production_variables(tmp_path)
+    del variables["SECRET_KEY"]
+
+    result = manage("check", **variables)
+
+    assert "SECRET_KEY" in refusal(result)
+
+
+def test_production_without_allowed_hosts_refuses_to_start(tmp_path):
+    variables = production_variables(tmp_path)
+    del variables["ALLOWED_HOSTS"]
+
+    result = manage("check", **variables)
+
+    assert "ALLOWED_HOSTS" in refusal(result)
+
+
+def test_a_misspelt_debug_refuses_to_start(tmp_path):
+    result = manage("check", DEBUG="maybe", VAR_DIR=str(tmp_path))
+
+    assert "DEBUG" in refusal(result)
+
+
+def test_a_newcomer_with_debug_on_needs_nothing_else(tmp_path):
+    result = manage("check", DEBUG="1", VAR_DIR=str(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+    assert (tmp_path / "celery" / "queue").is_dir(), "local files belong under VAR_DIR"
+
+
+def test_a_time_zone_nobody_could_choose_refuses_to_start(tmp_path):
+    result = manage("check", DEBUG="1", VAR_DIR=str(tmp_path / "var"), TIME_ZONE="US/Eastern")
+    assert "TIME_ZONE" in refusal(result)
