@@ -28,11 +28,10 @@ CHROMIUM_FLAGS = [
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in the test's thread; the ORM calls our fixtures make there are
-    ordinary synchronous calls, so Django's async guard does not apply to them. Only for these tests."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Playwright's sync API runs an event loop in the test thread, and the database fixtures (world, the flush
+# after each transactional test) make ordinary synchronous ORM calls there, so Django's async guard must be off
+# for this test process. mentoring/tests/test_production_settings.py keeps it out of the processes it starts.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
