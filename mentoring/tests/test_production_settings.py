@@ -124,3 +124,17 @@ def test_a_newcomer_with_debug_on_needs_nothing_else(tmp_path):
 def test_a_time_zone_nobody_could_choose_refuses_to_start(tmp_path):
     result = manage("check", DEBUG="1", VAR_DIR=str(tmp_path / "var"), TIME_ZONE="US/Eastern")
     assert "TIME_ZONE" in refusal(result)
+
+
+def test_manage_py_in_a_shell_without_secret_key_uses_local_settings(tmp_path):
+    result = manage("check", VAR_DIR=str(tmp_path / "var"))
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_manage_py_in_a_production_shell_stays_in_production_and_refuses_demo_data(tmp_path):
+    variables = production_variables(tmp_path)
+    del variables["DEBUG"]  # production shells set SECRET_KEY; DEBUG stays off unless said otherwise
+    result = manage("seed_demo", **variables)
+    assert result.returncode != 0
+    assert "seed_demo only runs with DEBUG=1" in result.stderr
