@@ -22,9 +22,9 @@ DEBUG = env_bool("DEBUG", False)
 if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "django-insecure-local-development-only-not-for-production")
 else:
-    if not env_str("SECRET_KEY", ""):
+    SECRET_KEY = env_str("SECRET_KEY", "")
+    if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production (or set DEBUG=1 for local development).")
-    SECRET_KEY = env_str("SECRET_KEY")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters with at least 5 different ones.")
 

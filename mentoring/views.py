@@ -25,5 +25,5 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "home/waiting.html",
-        {"memberships": memberships, "can_create": can_create_programmes(request.user)},
+        {"memberships": memberships, "can_create": can_create_programmes(request)},
     )

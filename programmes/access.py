@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from mentoring.navigation import overview_for
 from programmes.models import MembershipStatus, Programme, ProgrammeMembership, Role
 
 
@@ -40,11 +41,8 @@ def programme_for(request: HttpRequest, pk: int, *, roles: Iterable[str] = (Role
     return ProgrammeAccess(programme=memberships[0].programme, roles=held)
 
 
-def can_create_programmes(user) -> bool:
+def can_create_programmes(request: HttpRequest) -> bool:
     """Coordinators start new programmes; the admin grants the right to anyone else who should."""
-    if not user.is_authenticated:
+    if not request.user.is_authenticated:
         return False
-    coordinates = ProgrammeMembership.objects.filter(
-        user_id=user.pk, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
-    ).exists()
-    return coordinates or user.has_perm("programmes.add_programme")
+    return overview_for(request).coordinates or request.user.has_perm("programmes.add_programme")

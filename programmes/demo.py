@@ -1,7 +1,7 @@
 """Demo data for trying the product on a laptop: never for production (the command refuses there).
 
-Everything is created with get_or_create on natural keys, so running it again adds what is missing and
-changes nothing that exists.
+Everything is looked up by natural key before it is created, so running it again adds what is missing and
+leaves what exists as it is (a demo membership withdrawn by hand becomes active again).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups.models import GroupKind, GroupMembership, GroupRole, MentoringGroup
-from programmes.models import Programme, ProgrammeMembership, ProgrammeStatus, Role
+from programmes.models import Programme, ProgrammeStatus, Role
+from programmes.services import add_member
 
 DEMO_PASSWORD = "demo-password"
 DEMO_TIME_ZONE = "Europe/Berlin"
@@ -36,8 +37,8 @@ GROUPS = [
     (
         "Starting out on your own",
         "Planning a small business or freelance work: customers, prices, paperwork.",
-        ["mentee@demo.example", "Amina Haddad"],
-        [("Tomasz Nowak"), ("Leila Rahimi"), ("Oksana Melnyk"), ("Samuel Mensah")],
+        ("mentee@demo.example", "Amina Haddad"),
+        ["Tomasz Nowak", "Leila Rahimi", "Oksana Melnyk", "Samuel Mensah"],
     ),
     (
         "Back to work after a break",
@@ -112,27 +113,25 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
         },
     )
     for programme in (running, recruiting):
-        ProgrammeMembership.objects.get_or_create(programme=programme, user=coordinator, role=Role.COORDINATOR)
+        add_member(programme=programme, user=coordinator, role=Role.COORDINATOR)
 
     for (email, name), (group_name, focus, named_mentee, mentee_names) in zip(MENTORS, GROUPS, strict=True):
         mentor = _person(email, name, counter)
-        ProgrammeMembership.objects.get_or_create(programme=running, user=mentor, role=Role.MENTOR)
+        add_member(programme=running, user=mentor, role=Role.MENTOR)
         group, _ = MentoringGroup.objects.get_or_create(
             programme=running, name=group_name, defaults={"focus": focus, "kind": GroupKind.MENTOR_LED}
         )
         _join(group, mentor, GroupRole.MENTOR)
         mentees = [(_email_for(n), n) for n in mentee_names]
         if named_mentee:
-            mentees.insert(0, tuple(named_mentee))
+            mentees.insert(0, named_mentee)
         for mentee_email, mentee_name in mentees:
             mentee = _person(mentee_email, mentee_name, counter)
-            ProgrammeMembership.objects.get_or_create(programme=running, user=mentee, role=Role.MENTEE)
+            add_member(programme=running, user=mentee, role=Role.MENTEE)
             _join(group, mentee, GroupRole.MENTEE)
 
     # The first mentor also offers to mentor in the programme that is recruiting.
-    ProgrammeMembership.objects.get_or_create(
-        programme=recruiting, user=User.objects.get(email=MENTORS[0][0]), role=Role.MENTOR
-    )
+    add_member(programme=recruiting, user=User.objects.get(email=MENTORS[0][0]), role=Role.MENTOR)
     return SeedResult(created_users=counter[0], programmes=[running, recruiting])
 
 

@@ -25,19 +25,19 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             mentee_count=Count("memberships", filter=_ACTIVE & Q(memberships__role=Role.MENTEE), distinct=True),
             group_count=Count("groups", distinct=True),
         )
-        .order_by("status", "-starts_on", "name")
+        .order_by("-starts_on", "name")
     )
     return render(
         request,
         "programmes/programme_list.html",
-        {"programmes": programmes, "can_create": can_create_programmes(request.user)},
+        {"programmes": programmes, "can_create": can_create_programmes(request)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_create(request: HttpRequest) -> HttpResponse:
-    if not can_create_programmes(request.user):
+    if not can_create_programmes(request):
         raise PermissionDenied
     form = ProgrammeForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     if request.method == "POST" and form.is_valid():
