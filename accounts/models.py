@@ -73,6 +73,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("active"), default=True, help_text=_("Unselect this instead of deleting the account.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    anonymised_at = models.DateTimeField(
+        _("anonymised"), null=True, blank=True, help_text=_("When this person's personal data was erased.")
+    )
 
     objects = UserManager()
 

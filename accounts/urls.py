@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("language/", views.switch_language, name="switch_language"),
+    path("delete/", views.delete_account, name="delete_account"),
 ]

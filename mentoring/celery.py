@@ -15,4 +15,8 @@ app = Celery("mentoring")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Emails recorded in the outbox that no task is holding: queued while the broker was away, left by a
+    # worker that died, or due for another attempt. Sending claims each row first, so overlap is harmless.
+    "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
+}

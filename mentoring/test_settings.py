@@ -24,5 +24,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    # Tasks queued by tests stay in this process instead of waiting in var/ for the next development worker.
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 WHITENOISE_AUTOREFRESH = True  # serve from the finders, as in development: tests do not run collectstatic
 WHITENOISE_USE_FINDERS = True

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("programmes/", include("programmes.urls")),
     path("groups/", include("groups.urls")),
+    path("join/", include("programmes.urls_join")),
+    path("bank/", include("programmes.urls_bank")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,29 +1,54 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from groups.models import GroupMembership
 from mentoring.navigation import overview_for
 from programmes.access import can_create_programmes
-from programmes.models import MembershipStatus, ProgrammeMembership
+from programmes.models import MembershipStatus, ProgrammeMembership, Role
+from programmes.services.events import upcoming_events_for
+
+UPCOMING_EVENTS_SHOWN = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Sends each person to their work: coordinators to their programmes, mentors and mentees to their group."""
+    """Visitors see what the product is; coordinators go to their programmes; everyone else sees their own
+    page: their groups, their upcoming events and their applications."""
     if not request.user.is_authenticated:
         return render(request, "home/welcome.html")
-    overview = overview_for(request)
-    if overview.coordinates:
+    if overview_for(request).coordinates:
         return redirect("programmes:list")
-    if len(overview.group_ids) == 1:
-        return redirect("groups:detail", pk=overview.group_ids[0])
-    if overview.group_ids:
-        return redirect("groups:list")
-    memberships = (
-        ProgrammeMembership.objects.filter(user=request.user, status=MembershipStatus.ACTIVE)
-        .select_related("programme")
-        .order_by("-programme__starts_on")
+    user = request.user
+    group_memberships = list(
+        GroupMembership.objects.current()
+        .filter(user=user)
+        .select_related("group__programme")
+        .order_by("-group__programme__starts_on", "group__programme__name", "group__name")
     )
+    in_a_group = {membership.group.programme_id for membership in group_memberships}
+    programme_memberships = list(
+        ProgrammeMembership.objects.filter(
+            user=user, status=MembershipStatus.ACTIVE, role__in=[Role.MENTOR, Role.MENTEE]
+        )
+        .select_related("programme")
+        .order_by("-programme__starts_on", "programme__name")
+    )
+    waiting = [
+        membership
+        for membership in programme_memberships
+        if membership.programme_id not in in_a_group and not membership.programme.is_archived
+    ]
+    events = list(upcoming_events_for(user, timezone.now())[:UPCOMING_EVENTS_SHOWN])
+    applications = list(user.applications.select_related("programme").order_by("-submitted_at"))
     return render(
         request,
-        "home/waiting.html",
-        {"memberships": memberships, "can_create": can_create_programmes(request)},
+        "home/home.html",
+        {
+            "group_memberships": group_memberships,
+            "waiting": waiting,
+            "in_a_programme": bool(programme_memberships or group_memberships),
+            "events": events,
+            "applications": applications,
+            "can_create": can_create_programmes(request),
+        },
     )

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from mentoring.navigation import overview_for
-from programmes.models import MembershipStatus, Programme, ProgrammeMembership, Role
+from programmes.models import MembershipStatus, MentorProfile, Programme, ProgrammeMembership, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,41 @@ def can_create_programmes(request: HttpRequest) -> bool:
     if not request.user.is_authenticated:
         return False
     return overview_for(request).coordinates or request.user.has_perm("programmes.add_programme")
+
+
+@dataclass(frozen=True)
+class BankAccess:
+    """The mentor data bank as one coordinator may use it: every mentor's profile (the bank spans programmes),
+    and the programmes this coordinator may invite into or write feedback for."""
+
+    user: User
+    programme_ids: frozenset[int]
+
+    @property
+    def programmes(self) -> QuerySet[Programme]:
+        return Programme.objects.filter(pk__in=self.programme_ids)
+
+    @property
+    def profiles(self) -> QuerySet[MentorProfile]:
+        """The bank: every mentor profile but those of erased people."""
+        return MentorProfile.objects.filter(user__anonymised_at__isnull=True)
+
+    def profile(self, user_pk: int) -> MentorProfile:
+        try:
+            return self.profiles.select_related("user").get(user_id=user_pk)
+        except MentorProfile.DoesNotExist:
+            raise Http404("No such mentor.") from None
+
+
+def bank_for(request: HttpRequest) -> BankAccess:
+    """The door to the mentor data bank: open to anyone who coordinates a programme, 403 for everyone else."""
+    programme_ids = frozenset(
+        ProgrammeMembership.objects.filter(
+            user_id=request.user.pk, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
+        )
+        .order_by()
+        .values_list("programme_id", flat=True)
+    )
+    if not programme_ids:
+        raise PermissionDenied
+    return BankAccess(user=request.user, programme_ids=programme_ids)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from programmes import emails  # noqa: F401  (registers the programme's emails with the outbox)

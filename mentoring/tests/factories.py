@@ -2,10 +2,21 @@ import datetime
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
 from groups.models import GroupKind, GroupMembership, GroupRole, MentoringGroup
-from programmes.models import Programme, ProgrammeMembership, ProgrammeStatus, Role
+from programmes.models import (
+    Application,
+    GoalArea,
+    Invitation,
+    MentorProfile,
+    Programme,
+    ProgrammeEvent,
+    ProgrammeMembership,
+    ProgrammeStatus,
+    Role,
+)
 
 PASSWORD = "a-long-test-password"
 
@@ -56,6 +67,76 @@ class MentoringGroupFactory(factory.django.DjangoModelFactory):
     kind = GroupKind.MENTOR_LED
 
 
+class GoalAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoalArea
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Goal area {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation. The raw token of its link is on ``invitation.raw_token`` (the database holds only
+    its hash)."""
+
+    class Meta:
+        model = Invitation
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    name = factory.Faker("name")
+    role = Role.MENTEE
+    invited_by = factory.SubFactory(UserFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+
+    @factory.post_generation
+    def raw_token(obj, create, extracted, **kwargs):
+        obj.raw_token = obj.new_token()
+        if create:
+            obj.save(update_fields=["token_salt", "token_hash"])
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    programme = factory.SubFactory(ProgrammeFactory, status=ProgrammeStatus.RECRUITING)
+    applicant = factory.SubFactory(UserFactory)
+    role = Role.MENTEE
+    languages = "English"
+    goals = "Find work as a nurse within a year."
+    field = "Health care"
+    available_evenings = True
+    consent_given_at = factory.LazyFunction(timezone.now)
+
+
+class MentorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorProfile
+
+    user = factory.SubFactory(UserFactory)
+    expertise = "Health care, Job interviews"
+    background = "Twenty years as a nurse and ward manager."
+    languages = "English, German"
+    max_groups = 2
+    available_evenings = True
+
+
+class ProgrammeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeEvent
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Training {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=3))
+    place = "Community centre, room 2"
+    for_mentors = True
+    created_by = factory.SubFactory(UserFactory)
+
+
 def add_to_group(group: MentoringGroup, user: User, role: str) -> GroupMembership:
     """Puts a person in a group, and in its programme with the matching role."""
     ProgrammeMembership.objects.get_or_create(programme=group.programme, user=user, role=role)
@@ -64,8 +145,13 @@ def add_to_group(group: MentoringGroup, user: User, role: str) -> GroupMembershi
 
 __all__ = [
     "PASSWORD",
+    "ApplicationFactory",
+    "GoalAreaFactory",
     "GroupRole",
+    "InvitationFactory",
+    "MentorProfileFactory",
     "MentoringGroupFactory",
+    "ProgrammeEventFactory",
     "ProgrammeFactory",
     "ProgrammeMembershipFactory",
     "UserFactory",

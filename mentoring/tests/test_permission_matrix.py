@@ -1,90 +1,26 @@
 """Who may open which page: every URL of the project, for every kind of visitor.
 
-Expected outcomes: "200" the page; "login" a redirect to sign in; "302" another redirect (e.g. home sending a
-person to their work, or allauth sending a signed-in person away from the sign-in page); "403" a member
-without the role; "404" an outsider, who must not even learn that the object exists.
-
-A new URL that is not listed here fails ``test_every_url_is_in_the_matrix``.
+The cases live in ``mentoring/tests/matrix/``, one module per topic, with the expected outcomes explained in
+its ``__init__``. A new URL that is in none of them fails ``test_every_url_is_in_the_matrix``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PERSONAS = ("anonymous", "outsider", "other_group_member", "mentee", "mentor", "other_coordinator", "coordinator")
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    expected: tuple[str, ...]  # one outcome per persona, in PERSONAS order
-    kwargs: Callable = lambda world: {}
-    method: str = "get"
-    data: dict = field(default_factory=dict)
-
-
-def programme(world):
-    return {"pk": world.programme.pk}
-
-
-def group(world):
-    return {"pk": world.group.pk}
-
-
-#                  anonymous outsider other_grp mentee  mentor  other_co coordinator
-EVERYONE = ("200", "200", "200", "200", "200", "200", "200")
-SIGNED_IN = ("login", "200", "200", "200", "200", "200", "200")
-SIGNED_OUT_ONLY = ("200", "302", "302", "302", "302", "302", "302")
-COORDINATOR_ONLY = ("login", "404", "403", "403", "403", "404", "200")
+from mentoring.tests.matrix import PERSONAS, applications, bank, core, events, invitations, people, programme
 
 MATRIX = [
-    Case("home", ("200", "200", "302", "302", "302", "302", "302")),
-    Case("programmes:list", SIGNED_IN),
-    Case("programmes:create", ("login", "403", "403", "403", "403", "200", "200")),
-    Case("programmes:detail", COORDINATOR_ONLY, programme),
-    Case("programmes:edit", COORDINATOR_ONLY, programme),
-    Case(
-        "programmes:move",
-        ("login", "404", "403", "403", "403", "404", "302"),
-        programme,
-        method="post",
-        data={"status": "closing"},
-    ),
-    Case("groups:list", SIGNED_IN),
-    Case("groups:detail", ("login", "404", "404", "200", "200", "404", "200"), group),
-    Case("accounts:profile", SIGNED_IN),
-    Case(
-        "accounts:switch_language",
-        ("302",) * 7,
-        method="post",
-        data={"language": "en", "next": "/"},
-    ),
-    # django-allauth's pages.
-    Case("account_login", SIGNED_OUT_ONLY),
-    Case("account_signup", SIGNED_OUT_ONLY),
-    Case("account_logout", ("302", "200", "200", "200", "200", "200", "200")),  # GET only asks; POST signs out
-    Case("account_inactive", EVERYONE),
-    Case("account_reauthenticate", SIGNED_IN),
-    Case("account_email", SIGNED_IN),
-    Case("account_email_verification_sent", EVERYONE),
-    Case("account_change_password", SIGNED_IN),
-    Case("account_set_password", ("login", "302", "302", "302", "302", "302", "302")),  # they have a password
-    Case("account_reset_password", EVERYONE),
-    Case("account_reset_password_done", EVERYONE),
-    Case("account_reset_password_from_key_done", EVERYONE),
-    Case("account_confirm_login_code", ("302",) * 7),  # sign-in by code is off: sent back to sign in
-    Case("account_confirm_email", EVERYONE, lambda world: {"key": "not-a-real-key"}),  # shows "link invalid"
-    Case(
-        "account_reset_password_from_key",
-        EVERYONE,
-        lambda world: {"uidb36": "1", "key": "not-a-real-key"},  # shows "link invalid"
-    ),
+    *core.CASES,
+    *invitations.CASES,
+    *applications.CASES,
+    *bank.CASES,
+    *events.CASES,
+    *people.CASES,
 ]
 
 

@@ -36,6 +36,7 @@ SETTINGS_VARIABLES = {
     "SECURE_SSL_REDIRECT",
     "SERVER_EMAIL",
     "SESSION_COOKIE_SECURE",
+    "SITE_URL",
     "STATIC_ROOT",
     "TIME_ZONE",
     "TRUST_X_FORWARDED_PROTO",
@@ -138,3 +139,16 @@ def test_manage_py_in_a_production_shell_stays_in_production_and_refuses_demo_da
     result = manage("seed_demo", **variables)
     assert result.returncode != 0
     assert "seed_demo only runs with DEBUG=1" in result.stderr
+
+
+def test_links_in_emails_point_to_the_first_allowed_host_unless_site_url_says_otherwise(tmp_path):
+    variables = production_variables(tmp_path)
+    script = "from django.conf import settings; print(settings.SITE_URL)"
+    assert manage("shell", "-v", "0", "-c", script, **variables).stdout.strip() == "https://mentoring.example.org"
+    chosen = manage("shell", "-v", "0", "-c", script, **variables, SITE_URL="https://mentor.example.org/")
+    assert chosen.stdout.strip() == "https://mentor.example.org"
+
+
+def test_a_site_url_without_a_scheme_refuses_to_start(tmp_path):
+    result = manage("check", **production_variables(tmp_path), SITE_URL="mentoring.example.org")
+    assert "SITE_URL" in refusal(result)

@@ -3,7 +3,15 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from mentoring.tests.factories import MentoringGroupFactory, ProgrammeFactory, UserFactory, add_to_group
+from mentoring.tests.factories import (
+    ApplicationFactory,
+    InvitationFactory,
+    MentoringGroupFactory,
+    ProgrammeEventFactory,
+    ProgrammeFactory,
+    UserFactory,
+    add_to_group,
+)
 from mentoring.tests.querycount import count_queries
 from programmes.models import Programme, ProgrammeMembership, ProgrammeStatus, Role
 
@@ -129,6 +137,28 @@ def test_detail_shows_groups_with_their_mentors_and_the_people(as_user, world):
     assert "Move to “Closing”" in text
 
 
+def test_the_overview_counts_what_waits_for_the_coordinator_and_links_to_it(as_user, world):
+    InvitationFactory(programme=world.programme)
+    ApplicationFactory.create_batch(2, programme=world.programme)
+    ApplicationFactory(programme=world.programme, status="declined")
+    text = as_user(world.coordinator).get(reverse("programmes:detail", kwargs={"pk": world.programme.pk})).content
+    text = text.decode()
+    assert "1 invitation waiting for an answer" in text
+    assert "2 new applications to decide on" in text
+    assert "0 upcoming events" in text
+    assert reverse("programmes:applications", kwargs={"pk": world.programme.pk}) in text
+
+
+def test_a_new_programme_says_how_to_bring_people_in(as_user, world):
+    client = as_user(world.coordinator)
+    client.post(reverse("programmes:create"), VALID)
+    programme = Programme.objects.get(name=VALID["name"])
+    text = client.get(reverse("programmes:detail", kwargs={"pk": programme.pk})).content.decode()
+    assert "Nobody has joined yet." in text
+    assert reverse("programmes:invite", kwargs={"pk": programme.pk}) in text
+    assert reverse("programmes:recruitment", kwargs={"pk": programme.pk}) in text
+
+
 def test_programme_list_shows_only_programmes_the_person_coordinates(as_user, world):
     text = as_user(world.coordinator).get(reverse("programmes:list")).content.decode()
     assert "Pathways" in text
@@ -168,4 +198,8 @@ def test_programme_detail_query_count_stays_flat(as_user, world):
         add_to_group(group, UserFactory(), "mentor")
         for _ in range(4):
             add_to_group(group, UserFactory(), "mentee")
-    assert count_queries(client, url) == small == 8
+    for _ in range(3):
+        InvitationFactory(programme=world.programme)
+        ApplicationFactory(programme=world.programme)
+        ProgrammeEventFactory(programme=world.programme)
+    assert count_queries(client, url) == small == 11

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_time_zone
+
+
+def new_application_key() -> str:
+    """The unguessable part of a programme's application address, so that programmes cannot be enumerated."""
+    return secrets.token_urlsafe(12)
 
 
 class ProgrammeStatus(models.TextChoices):
@@ -98,6 +105,14 @@ class Programme(models.Model):
         validators=[MinValueValidator(30), MaxValueValidator(240)],
         help_text=_("Sessions of one to two hours are usual."),
     )
+    application_key = models.CharField(
+        _("application address key"), max_length=32, unique=True, default=new_application_key, editable=False
+    )
+    application_intro = models.TextField(
+        _("introduction for applicants"),
+        blank=True,
+        help_text=_("What people read at the top of the application page: who the programme is for, what it asks."),
+    )
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = ProgrammeQuerySet.as_manager()
@@ -146,6 +161,11 @@ class Programme(models.Model):
     @property
     def midpoint(self) -> datetime.date:
         return self.starts_on + (self.ends_on - self.starts_on) / 2
+
+    @property
+    def is_recruiting(self) -> bool:
+        """Applications are open only while the programme recruits."""
+        return self.status == ProgrammeStatus.RECRUITING
 
     @property
     def is_archived(self) -> bool:
@@ -223,3 +243,22 @@ class ProgrammeMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.programme}"
+
+
+class GoalArea(models.Model):
+    """One of the programme's goal areas: mentees choose the ones they want to work on, mentors where they can help."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="goal_areas")
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("goal area")
+        verbose_name_plural = _("goal areas")
+        ordering = ["programme", "position", "name"]
+        constraints = [
+            models.UniqueConstraint("programme", Lower("name"), name="goal_area_unique_in_programme"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,13 +4,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups.models import GroupMembership, GroupRole
 from programmes.access import can_create_programmes, programme_for
 from programmes.forms import ProgrammeForm
-from programmes.models import InvalidTransition, MembershipStatus, Programme, ProgrammeStatus, Role
+from programmes.models import (
+    ApplicationStatus,
+    InvalidTransition,
+    MembershipStatus,
+    Programme,
+    ProgrammeStatus,
+    Role,
+)
 from programmes.services import create_programme
 
 _ACTIVE = Q(memberships__status=MembershipStatus.ACTIVE)
@@ -70,6 +78,11 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     people = {role: [] for role in Role}
     for membership in memberships:
         people[Role(membership.role)].append(membership.user)
+    recruitment = {
+        "open_invitations": programme.invitations.usable().count(),
+        "new_applications": programme.applications.filter(status=ApplicationStatus.SUBMITTED).count(),
+        "upcoming_events": programme.events.filter(cancelled_at__isnull=True, ends_at__gt=timezone.now()).count(),
+    }
     return render(
         request,
         "programmes/programme_detail.html",
@@ -80,6 +93,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mentors": people[Role.MENTOR],
             "mentees": people[Role.MENTEE],
             "statuses": ProgrammeStatus,
+            **recruitment,
         },
     )
 

@@ -1,8 +1,6 @@
 from django.urls import path
 
-from programmes import views
-
-app_name = "programmes"
+from programmes.views import programmes as views
 
 urlpatterns = [
     path("", views.programme_list, name="list"),

@@ -1,0 +1,1 @@
+"""The bank emails, registered with the outbox."""

@@ -1,0 +1,1 @@
+"""The people emails, registered with the outbox."""

@@ -1,0 +1,239 @@
+"""A programme's people: withdrawing a member, and erasing a person's personal data without losing the history.
+
+Erasing ("anonymising") keeps every row that the programme's history and figures stand on (memberships, group
+memberships, applications, attendance, feedback ratings, sent emails) and removes what identifies the person:
+their name and address, what they wrote about themselves, and what others wrote about them.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+
+from allauth.account.models import EmailAddress
+from django.contrib.admin.models import LogEntry
+from django.db import models, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from accounts.models import User
+from groups.models import GroupMembership
+from outbox.models import EmailStatus, OutgoingEmail
+from programmes.models import (
+    Application,
+    Invitation,
+    InvitationStatus,
+    MembershipStatus,
+    MentorFeedback,
+    MentorProfile,
+    Programme,
+    ProgrammeMembership,
+    ProgrammeStatus,
+    Role,
+)
+
+logger = logging.getLogger(__name__)
+
+# Stored in the default language, like every other value in the database; pages translate it when they show it.
+ERASED_NAME = gettext_noop("Former participant")
+
+# What a person wrote in an application about themselves, and the coordinators' note about them.
+APPLICATION_TEXT_FIELDS = (
+    "goals",
+    "field",
+    "support_expected",
+    "mentor_kind",
+    "mentor_background",
+    "expertise",
+    "background",
+    "motivation",
+    "languages",
+    "accessibility_needs",
+    "availability_note",
+    "decision_note",
+    "decision_message",
+)
+PROFILE_TEXT_FIELDS = ("expertise", "background", "languages", "motivation", "availability_note")
+
+
+def erased_email(user: User) -> str:
+    """The address an erased person's account and history carry instead of theirs. ``.invalid`` never delivers."""
+    return f"erased-{user.pk}@erased.invalid"
+
+
+# Withdrawing ---------------------------------------------------------------------------------------------
+
+
+class WithdrawRefused(Exception):
+    """The membership cannot be withdrawn; ``reason`` says why."""
+
+    PROGRAMME_CLOSED = "programme_closed"
+    LAST_COORDINATOR = "last_coordinator"
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@transaction.atomic
+def withdraw_member(*, membership: ProgrammeMembership, by: User | None = None) -> ProgrammeMembership:
+    """Ends a person's role in a programme, and their place in the programme's groups in that role.
+
+    Nothing is deleted: the membership and the group memberships keep their rows with the day they ended.
+    Refuses in a closed programme, and for the last active coordinator (someone must run the programme).
+    Withdrawing a membership that has already ended changes nothing.
+    """
+    locked = ProgrammeMembership.objects.select_for_update().select_related("programme").get(pk=membership.pk)
+    programme = locked.programme
+    if programme.is_archived:
+        raise WithdrawRefused(WithdrawRefused.PROGRAMME_CLOSED)
+    if locked.status != MembershipStatus.ACTIVE:
+        return locked
+    if locked.role == Role.COORDINATOR:
+        # Lock every active coordinator, so that two coordinators cannot withdraw each other at the same time.
+        coordinators = list(
+            programme.memberships.select_for_update()
+            .filter(role=Role.COORDINATOR, status=MembershipStatus.ACTIVE)
+            .values_list("pk", flat=True)
+        )
+        if coordinators == [locked.pk]:
+            raise WithdrawRefused(WithdrawRefused.LAST_COORDINATOR)
+    now = timezone.now()
+    locked.status = MembershipStatus.WITHDRAWN
+    locked.left_at = now
+    locked.save(update_fields=["status", "left_at"])
+    GroupMembership.objects.current().filter(
+        group__programme=programme, user_id=locked.user_id, role=locked.role
+    ).update(left_at=now)
+    logger.info("Membership %s withdrawn by %s", locked.pk, getattr(by, "pk", None))
+    return locked
+
+
+# Erasing -------------------------------------------------------------------------------------------------
+
+
+class EraseRefusal(enum.StrEnum):
+    """Why a coordinator may not erase a person."""
+
+    SELF = "self"  # they delete their own account instead
+    COORDINATOR = "coordinator"  # a coordinator of a programme: only an administrator erases them
+    ELSEWHERE = "elsewhere"  # they also take part in a programme this coordinator does not run
+
+
+def erase_refusal(*, person: User, by: User) -> EraseRefusal | None:
+    """Whether ``by`` may erase ``person``: only someone whose every active role is in a programme ``by`` runs."""
+    if person.pk == by.pk:
+        return EraseRefusal.SELF
+    active = list(
+        ProgrammeMembership.objects.filter(user=person, status=MembershipStatus.ACTIVE).values_list(
+            "programme_id", "role"
+        )
+    )
+    if any(role == Role.COORDINATOR for _programme, role in active):
+        return EraseRefusal.COORDINATOR
+    theirs = {programme_id for programme_id, _role in active}
+    if theirs and not theirs <= set(Programme.objects.coordinated_by(by).values_list("pk", flat=True)):
+        return EraseRefusal.ELSEWHERE
+    return None
+
+
+class EraseRefused(Exception):
+    def __init__(self, reason: EraseRefusal):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@transaction.atomic
+def erase_member(*, person: User, by: User) -> User:
+    """A coordinator erases a person of their programme, if ``erase_refusal`` allows it."""
+    reason = erase_refusal(person=person, by=by)
+    if reason is not None:
+        raise EraseRefused(reason)
+    return anonymise_person(user=person, by=by)
+
+
+@transaction.atomic
+def anonymise_person(*, user: User, by: User | None = None) -> User:
+    """Erases everything that identifies a person and keeps everything the programmes' history and figures need.
+
+    Idempotent: erasing an erased person again changes nothing that matters (the first date is kept).
+    The caller decides who may do it (``erase_member`` for coordinators; the person themself from their account).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    now = timezone.now()
+    new_email = erased_email(user)
+    old_name = user.display_name
+    addresses = {user.email.lower()}
+    addresses.update(
+        address.lower() for address in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    )
+    addresses.discard(new_email)
+
+    # The account: no name, no address, no way in. The new password hash also ends every session.
+    user.email = new_email
+    user.display_name = ERASED_NAME
+    user.set_unusable_password()
+    user.is_active = False
+    user.anonymised_at = user.anonymised_at or now
+    user.save(update_fields=["email", "display_name", "password", "is_active", "anonymised_at"])
+    EmailAddress.objects.filter(user=user).delete()  # so that the address can sign up afresh
+
+    # Their roles end; the rows stay for the programmes' history.
+    ProgrammeMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE).update(
+        status=MembershipStatus.WITHDRAWN, left_at=now
+    )
+    GroupMembership.objects.current().filter(user=user).update(left_at=now)
+
+    # What they wrote about themselves. Roles, statuses, dates and choices stay for the figures.
+    MentorProfile.objects.filter(user=user).update(
+        **dict.fromkeys(PROFILE_TEXT_FIELDS, ""), gender="", age_band="", open_to_invitations=False, updated=now
+    )
+    Application.objects.filter(applicant=user).update(**dict.fromkeys(APPLICATION_TEXT_FIELDS, ""), updated_at=now)
+    # What coordinators wrote about them; the rating stays in the bank's figures.
+    MentorFeedback.objects.filter(mentor=user).update(comment="")
+
+    # Invitations to any of their addresses, in any programme; a link not used yet stops working.
+    invitations = Invitation.objects.filter(Q(accepted_by=user) | _addressed_to("email", addresses))
+    invitations.filter(status=InvitationStatus.PENDING).update(status=InvitationStatus.REVOKED, revoked_at=now)
+    invitations.update(email=new_email, name="")
+
+    # Emails to them keep their row (what was sent, when) but not the address; any still waiting are not sent.
+    emails = OutgoingEmail.objects.filter(Q(recipient=user) | _addressed_to("to", addresses))
+    emails.filter(status=EmailStatus.PENDING).update(status=EmailStatus.CANCELLED, claimed_until=None)
+    emails.update(to=new_email, last_error="")
+
+    # Their name and address in short texts written from them: email subjects and the admin's log of changes.
+    if old_name and old_name != ERASED_NAME:
+        _replace_everywhere(OutgoingEmail, "subject", old_name, ERASED_NAME)
+        _replace_everywhere(LogEntry, "object_repr", old_name, ERASED_NAME)
+    for address in addresses:
+        _replace_everywhere(LogEntry, "object_repr", address, new_email)
+
+    logger.info("Person %s anonymised by %s", user.pk, getattr(by, "pk", None))
+    return user
+
+
+def _addressed_to(field: str, addresses: set[str]) -> Q:
+    condition = Q(pk__in=[])  # matches nothing
+    for address in addresses:
+        condition |= Q(**{f"{field}__iexact": address})
+    return condition
+
+
+def _replace_everywhere(model: type[models.Model], field: str, old: str, new: str) -> None:
+    model.objects.filter(**{f"{field}__contains": old}).update(**{field: Replace(field, Value(old), Value(new))})
+
+
+def programmes_left_without_coordinator(user: User) -> list[Programme]:
+    """The open programmes that nobody would run any more if this person left: they are the only coordinator."""
+    others = ProgrammeMembership.objects.filter(
+        programme=models.OuterRef("pk"), role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
+    ).exclude(user=user)
+    return list(
+        Programme.objects.coordinated_by(user)
+        .exclude(status=ProgrammeStatus.CLOSED)
+        .exclude(models.Exists(others))
+        .order_by("name")
+    )
