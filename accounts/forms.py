@@ -1,4 +1,6 @@
+from allauth.core import ratelimit
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -41,3 +43,26 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+
+class DeleteAccountForm(forms.Form):
+    """Asks for the current password before an account is erased, so that an unattended browser cannot do it."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request: HttpRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        # allauth's limit on re-entering a password (10 a minute per person) stops guessing from an open session.
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.request.user):
+            raise forms.ValidationError(_("Too many attempts. Please wait a minute and try again."))
+        if not self.request.user.check_password(password):
+            raise forms.ValidationError(_("That is not your current password."))
+        return password

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.timezones import time_zone_names
@@ -100,6 +101,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.display_name
+
+    @property
+    def shown_name(self) -> str:
+        """The name pages show: an erased person appears as "Former participant" in the reader's language."""
+        if self.anonymised_at:
+            return gettext("Former participant")
+        return self.display_name or self.email
 
     def get_short_name(self) -> str:
         return self.display_name.split(" ")[0] if self.display_name else self.email

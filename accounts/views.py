@@ -1,5 +1,3 @@
-from allauth.core import ratelimit
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -10,10 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import ProfileForm
+from accounts.forms import DeleteAccountForm, ProfileForm
 from programmes.services.people import anonymise_person, programmes_left_without_coordinator
 
 
@@ -61,35 +58,13 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
-class DeleteAccountForm(forms.Form):
-    """Asks for the current password before an account is erased, so that an unattended browser cannot do it."""
-
-    password = forms.CharField(
-        label=_lazy("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, request: HttpRequest, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        # allauth's limit on re-entering a password (10 a minute per person) stops guessing from an open session.
-        if not ratelimit.consume(self.request, action="reauthenticate", user=self.request.user):
-            raise forms.ValidationError(_("Too many attempts. Please wait a minute and try again."))
-        if not self.request.user.check_password(password):
-            raise forms.ValidationError(_("That is not your current password."))
-        return password
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     """A person erases their own account: their name, address and what they wrote go; anonymous figures stay."""
     form = DeleteAccountForm(request.POST or None, request=request)
-    if request.method == "POST" and form.is_valid():
+    sole_coordinator_of = programmes_left_without_coordinator(request.user)
+    if request.method == "POST" and not sole_coordinator_of and form.is_valid():
         anonymise_person(user=request.user, by=request.user)
         logout(request)
         messages.success(request, _("Your account has been deleted. Thank you for taking part."))
@@ -97,5 +72,5 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/delete_account.html",
-        {"form": form, "sole_coordinator_of": programmes_left_without_coordinator(request.user)},
+        {"form": form, "sole_coordinator_of": sole_coordinator_of},
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EmailStatus(models.TextChoices):
@@ -26,7 +27,7 @@ class OutgoingEmail(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     object_id = models.PositiveBigIntegerField(_("object"))
     key = models.CharField(_("key"), max_length=200, unique=True)
-    to = models.EmailField(_("to"))
+    to = models.EmailField(pgettext_lazy("email recipient", "to"))
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -1,12 +1,19 @@
 """Demo data for trying the product on a laptop: never for production (the command refuses there).
 
+Two programmes: one running, with four mentor-led groups and two programme events (a mentor training in two weeks,
+the final common meeting near the end), and one recruiting, with an application page (introduction and goal
+areas), applications waiting for a decision, one on the waiting list, one from a mentor, and an invitation still
+pending. The four demo mentors have profiles in the mentor data bank, two of them with a coordinator's feedback.
+
 Everything is looked up by natural key before it is created, so running it again adds what is missing and
-leaves what exists as it is (a demo membership withdrawn by hand becomes active again).
+leaves what exists as it is (a demo membership withdrawn by hand becomes active again). Dates are relative to
+the day the demo is first loaded.
 """
 
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -15,8 +22,26 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups.models import GroupKind, GroupMembership, GroupRole, MentoringGroup
-from programmes.models import Programme, ProgrammeStatus, Role
+from programmes.models import (
+    Application,
+    ApplicationStatus,
+    Availability,
+    Engagement,
+    EventKind,
+    Invitation,
+    InvitationStatus,
+    MentorFeedback,
+    MentorProfile,
+    Programme,
+    ProgrammeEvent,
+    ProgrammeStatus,
+    Role,
+)
 from programmes.services import add_member
+from programmes.services.applications import decide, submit_application, update_recruitment
+from programmes.services.bank import record_feedback, save_own_profile
+from programmes.services.events import create_event
+from programmes.services.invitations import Invitee, invite, resend
 
 DEMO_PASSWORD = "demo-password"
 DEMO_TIME_ZONE = "Europe/Berlin"
@@ -59,6 +84,213 @@ GROUPS = [
         ["Yusuf Demir", "Sofia Rossi", "Abdi Warsame", "Mei Chen"],
     ),
 ]
+
+# The recruiting programme's application page.
+APPLICATION_INTRO = (
+    "Leading in Tech is six months of group mentoring for women who lead a team in technology for the first "
+    "time, or are about to. Groups of four to five meet twice a month, online or in Berlin, with a mentor who "
+    "has led tech teams herself.\n\n"
+    "Tell us what you want to work on and when you can meet: we use your answers only to form the groups, and "
+    "we answer every application within two weeks."
+)
+GOAL_AREAS = [
+    "Finding a leadership role in your field",
+    "Leading a team for the first time",
+    "Language at work",
+    "Changing career into tech",
+    "Starting your own business",
+    "Work-life balance",
+]
+
+# Applications to the recruiting programme: (email, name, role, days ago, answers, goal areas, availability,
+# decision). A decision is (status, message to the applicant, note for coordinators); None leaves it waiting.
+APPLICATIONS = [
+    (
+        "farah.siddiqui@demo.example",
+        "Farah Siddiqui",
+        Role.MENTEE,
+        6,
+        {
+            "goals": "I became team lead of four backend developers in March, without any training. I want to "
+            "learn to run one-to-ones, give honest feedback, and say no to my own manager when the team is "
+            "overloaded.",
+            "field": "Software development (backend, payments)",
+            "support_expected": "Practical tools for one-to-ones and feedback, and a group where I can talk "
+            "openly about what goes wrong.",
+            "mentor_kind": "Someone who has led developers and still remembers her first year as a lead.",
+            "mentor_background": "Engineering management in a product company.",
+            "gender_preference": "woman",
+            "languages": "English, Urdu, German",
+            "availability_note": "Not on Thursdays.",
+        },
+        ["Leading a team for the first time", "Work-life balance"],
+        [Availability.EVENINGS],
+        None,
+    ),
+    (
+        "camila.reyes@demo.example",
+        "Camila Reyes",
+        Role.MENTEE,
+        4,
+        {
+            "goals": "I was a civil engineer in Colombia for eight years and have retrained as a data analyst in "
+            "Berlin. I want a role where I lead projects again, and to feel confident speaking German in "
+            "meetings.",
+            "field": "Data analysis",
+            "support_expected": "Feedback on my CV, practice for interviews in German, and contacts in the field.",
+            "mentor_kind": "Someone who changed country or career herself.",
+            "mentor_background": "Data or engineering; ideally a manager who hires.",
+            "languages": "Spanish, English, German",
+            "needs_language_support": True,
+            "availability_note": "Saturday mornings are easiest; my daughter is at football.",
+        },
+        ["Finding a leadership role in your field", "Language at work", "Changing career into tech"],
+        [Availability.MORNINGS, Availability.WEEKENDS],
+        None,
+    ),
+    (
+        "ngozi.eze@demo.example",
+        "Ngozi Eze",
+        Role.MENTEE,
+        1,
+        {
+            "goals": "I run the IT of a logistics company of 80 people on my own. Within a year I want to start a "
+            "small consultancy for firms of that size, without burning out on the way.",
+            "field": "IT administration and security",
+            "support_expected": "Someone to test my business idea against, and advice on prices and first customers.",
+            "mentor_kind": "A founder or freelancer in IT who is honest about the hard parts.",
+            "mentor_background": "Has run her own company.",
+            "age_preference": "older",
+            "languages": "English, Igbo, German",
+            "accessibility_needs": "I use a wheelchair: meetings in person need step-free access.",
+        },
+        ["Starting your own business", "Work-life balance"],
+        [Availability.AFTERNOONS, Availability.EVENINGS],
+        None,
+    ),
+    (
+        "lea.hoffmann@demo.example",
+        "Lea Hoffmann",
+        Role.MENTEE,
+        12,
+        {
+            "goals": "I lead three testers in a games studio and want to become head of quality assurance within "
+            "two years.",
+            "field": "Quality assurance in games",
+            "support_expected": "Help to make my team's work visible to the studio's management.",
+            "mentor_kind": "A calm, direct person who has built a team from scratch.",
+            "languages": "German, English",
+        },
+        ["Finding a leadership role in your field", "Leading a team for the first time"],
+        [Availability.EVENINGS],
+        (
+            ApplicationStatus.WAITLISTED,
+            "Thank you for applying. The evening groups are full for now; you are first on the waiting list and "
+            "we will write to you as soon as a place is free.",
+            "Strong application: offer her the first evening place that frees up.",
+        ),
+    ),
+    (
+        "birgit.sommer@demo.example",
+        "Birgit Sommer",
+        Role.MENTOR,
+        3,
+        {
+            "expertise": "Engineering management, Hiring, Agile coaching",
+            "background": "Twenty years in software: developer, then engineering manager, now head of engineering "
+            "at a Berlin fintech. Trained as a systemic coach in 2019.",
+            "max_groups": 1,
+            "engagement": Engagement.VOLUNTEER,
+            "motivation": "I had nobody to ask when I first led a team. I would like to be that person for others.",
+            "gender": "woman",
+            "age_band": "45_59",
+            "languages": "German, English",
+            "availability_note": "Every other Tuesday works best.",
+        },
+        ["Leading a team for the first time", "Finding a leadership role in your field"],
+        [Availability.EVENINGS],
+        None,
+    ),
+]
+
+# The demo mentors' profiles in the mentor data bank, by email.
+MENTOR_PROFILES = {
+    "mentor@demo.example": (
+        {
+            "expertise": "Starting a business, Freelancing, Pricing and invoicing, Tax and paperwork",
+            "background": "Ran a carpentry workshop with four employees for twelve years; now advises founders at "
+            "the chamber of crafts.",
+            "languages": "German, English",
+            "max_groups": 2,
+            "engagement": Engagement.VOLUNTEER,
+            "motivation": "Most small businesses fail on paperwork, not on the craft. That part can be learnt.",
+            "gender": "man",
+            "age_band": "45_59",
+            "availability_note": "Not in August.",
+        },
+        [Availability.EVENINGS, Availability.WEEKENDS],
+    ),
+    "mentor.2@demo.example": (
+        {
+            "expertise": "Returning to work, CVs and interviews, Confidence, Work-life balance",
+            "background": "HR business partner in a hospital group for fifteen years, hiring nurses, office staff "
+            "and IT people. Went back to work herself after two parental leaves.",
+            "languages": "English, German, Yoruba",
+            "max_groups": 1,
+            "engagement": Engagement.EITHER,
+            "motivation": "I have read thousands of CVs; I like helping people see what theirs does not yet say.",
+            "gender": "woman",
+            "age_band": "30_44",
+        },
+        [Availability.MORNINGS, Availability.AFTERNOONS],
+    ),
+    "mentor.3@demo.example": (
+        {
+            "expertise": "Recognition of foreign qualifications, Nursing and care, Language at work",
+            "background": "Trained as a nurse in Kraków; qualification recognised in Germany in 2012. Now ward "
+            "manager and practice instructor for trainee nurses.",
+            "languages": "Polish, German, English, Russian",
+            "max_groups": 1,
+            "engagement": Engagement.VOLUNTEER,
+            "motivation": "The recognition process took me two years. With the right help it can take six months.",
+            "gender": "woman",
+            "age_band": "45_59",
+            "availability_note": "Shift work: I send my free dates a month ahead.",
+        },
+        [Availability.AFTERNOONS, Availability.WEEKENDS],
+    ),
+    "mentor.4@demo.example": (
+        {
+            "expertise": "Digital skills, Office software, Applying online, Changing career",
+            "background": "IT trainer at an adult education centre; before that ten years in logistics offices in "
+            "Porto and Hamburg.",
+            "languages": "Portuguese, German, English, Spanish",
+            "max_groups": 2,
+            "engagement": Engagement.PAID,
+            "motivation": "I moved from the warehouse office into IT at 35 and know how much a first step costs.",
+            "gender": "man",
+            "age_band": "30_44",
+        },
+        [Availability.MORNINGS, Availability.EVENINGS],
+    ),
+}
+
+# A coordinator's feedback on two mentors in the running programme: (email, rating, comment).
+FEEDBACK = [
+    (
+        "mentor.2@demo.example",
+        5,
+        "Her group trusts her: three of five mentees had job interviews within the first three months.",
+    ),
+    (
+        "mentor.3@demo.example",
+        4,
+        "Knows the recognition process inside out. Sessions sometimes run over time; agreed to keep to 90 minutes.",
+    ),
+]
+
+# Someone invited to mentor in the recruiting programme who has not answered yet.
+PENDING_INVITATION = Invitee(email="ruth.mekonnen@demo.example", role=Role.MENTOR, name="Ruth Mekonnen")
 
 
 @dataclass
@@ -132,7 +364,121 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
 
     # The first mentor also offers to mentor in the programme that is recruiting.
     add_member(programme=recruiting, user=User.objects.get(email=MENTORS[0][0]), role=Role.MENTOR)
+
+    _mentor_bank(running, coordinator)
+    _events(running, coordinator, today)
+    _recruitment(recruiting, coordinator, counter)
+    _invitation(recruiting, coordinator)
     return SeedResult(created_users=counter[0], programmes=[running, recruiting])
+
+
+def _mentor_bank(programme: Programme, coordinator: User) -> None:
+    """Bank profiles for the demo mentors and feedback on two of them; a profile or feedback someone changed
+    by hand is kept."""
+    for email, (fields, availability) in MENTOR_PROFILES.items():
+        mentor = User.objects.get(email=email)
+        if not MentorProfile.objects.filter(user=mentor).exists():
+            save_own_profile(user=mentor, availability=availability, **fields)
+    for email, rating, comment in FEEDBACK:
+        mentor = User.objects.get(email=email)
+        if not MentorFeedback.objects.filter(mentor=mentor, programme=programme).exists():
+            record_feedback(mentor=mentor, programme=programme, rating=rating, comment=comment, by=coordinator)
+
+
+def _events(programme: Programme, coordinator: User, today: datetime.date) -> None:
+    """A mentee workshop next week, a mentor training in two weeks and the final common meeting ten days before
+    the end, in the programme's time zone. Nobody is emailed."""
+    zone = zoneinfo.ZoneInfo(programme.time_zone)
+
+    def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+
+    workshop_day = today + datetime.timedelta(days=7)
+    training_day = today + datetime.timedelta(days=14)
+    final_day = programme.ends_on - datetime.timedelta(days=10)
+    events = [
+        {
+            "kind": EventKind.MENTEE_TRAINING,
+            "title": "Workshop: telling your story in a job interview",
+            "description": "An evening for all mentees: how to speak about a career break and skills gained "
+            "abroad, with practice in pairs. Online, so you can join from home.",
+            "starts_at": at(workshop_day, 18),
+            "ends_at": at(workshop_day, 19, 30),
+            "link": "https://meet.demo.example/pathways-workshop",
+            "for_mentees": True,
+        },
+        {
+            "kind": EventKind.MENTOR_TRAINING,
+            "title": "Mentor training: when a group gets stuck",
+            "description": "Two and a half hours for all mentors: keeping quiet members in the conversation, "
+            "handling conflict in the group, and where to send mentees who need more than mentoring. "
+            "Bring one situation from your own group.",
+            "starts_at": at(training_day, 17, 30),
+            "ends_at": at(training_day, 20),
+            "place": "Nachbarschaftshaus Mitte, room 2, Gartenstraße 12, Berlin",
+            "for_mentors": True,
+        },
+        {
+            "kind": EventKind.FINAL_MEETING,
+            "title": "Final common meeting",
+            "description": "All groups together to look back on nine months: each group shows what it worked on, "
+            "certificates for the mentees, and food afterwards. Family and friends are welcome.",
+            "starts_at": at(final_day, 16),
+            "ends_at": at(final_day, 19),
+            "place": "Nachbarschaftshaus Mitte, main hall, Gartenstraße 12, Berlin",
+            "link": "https://meet.demo.example/pathways-final",
+            "for_mentors": True,
+            "for_mentees": True,
+        },
+    ]
+    for fields in events:
+        if not ProgrammeEvent.objects.filter(programme=programme, kind=fields["kind"]).exists():
+            create_event(programme=programme, by=coordinator, **fields)
+
+
+def _recruitment(programme: Programme, coordinator: User, counter: list[int]) -> None:
+    """The application page, and applications from new demo people while the programme still recruits."""
+    if not programme.application_intro and not programme.goal_areas.exists() and not programme.is_archived:
+        update_recruitment(programme=programme, intro=APPLICATION_INTRO, goal_areas=GOAL_AREAS)
+    areas = {area.name.lower(): area for area in programme.goal_areas.all()}
+    now = timezone.now()
+    for email, name, role, days_ago, answers, area_names, availability, decision in APPLICATIONS:
+        applicant = _person(email, name, counter)
+        if Application.objects.filter(programme=programme, applicant=applicant, role=role).exists():
+            continue
+        if not programme.is_recruiting:
+            continue
+        application = submit_application(
+            programme=programme,
+            applicant=applicant,
+            role=role,
+            answers=answers,
+            goal_areas=[areas[n.lower()] for n in area_names if n.lower() in areas],
+            availability=availability,
+        )
+        # Spread the applications over the last days, as they would arrive.
+        submitted = now - datetime.timedelta(days=days_ago, hours=days_ago)
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=submitted, updated_at=submitted, consent_given_at=submitted
+        )
+        if decision is not None:
+            status, message, note = decision
+            decide(application=application, status=status, by=coordinator, notify=False, message=message, note=note)
+            Application.objects.filter(pk=application.pk).update(decided_at=submitted + datetime.timedelta(days=2))
+
+
+def _invitation(programme: Programme, coordinator: User) -> None:
+    """One invitation still pending. A demo loaded more than two weeks ago gets it sent again, so that it does
+    not show as expired."""
+    existing = (
+        Invitation.objects.filter(programme=programme, email__iexact=PENDING_INVITATION.email)
+        .order_by("-created")
+        .first()
+    )
+    if existing is None:
+        invite(programme=programme, invitees=[PENDING_INVITATION], by=coordinator)
+    elif existing.status == InvitationStatus.PENDING and existing.is_expired:
+        resend(invitation=existing)
 
 
 def _join(group: MentoringGroup, user: User, role: str) -> None:

@@ -116,10 +116,16 @@ def test_the_old_address_can_sign_up_afresh(client, as_user, world, mailoutbox):
     assert not ProgrammeMembership.objects.filter(user=newcomer).exists()  # a new person, with no past
 
 
-def test_the_only_coordinator_of_a_programme_is_warned_first(as_user, world):
-    page = as_user(world.coordinator).get(URL).content.decode()
-    assert "You are the only coordinator of these programmes." in page
+def test_the_only_coordinator_of_an_open_programme_must_hand_it_over_first(as_user, world):
+    client = as_user(world.coordinator)
+    page = client.get(URL).content.decode()
+    assert "You are the only coordinator of these programmes, so your account cannot be deleted yet." in page
     assert "Pathways" in page
+    assert "Delete my account" not in page
+    response = client.post(URL, {"password": PASSWORD})
+    assert response.status_code == 200
+    world.coordinator.refresh_from_db()
+    assert world.coordinator.anonymised_at is None and world.coordinator.is_active
 
 
 def test_no_warning_when_another_coordinator_stays(as_user, world):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programmes.models.core import GoalArea, Programme, Role
 from programmes.models.profiles import (
@@ -23,7 +24,7 @@ class ApplicationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     WAITLISTED = "waitlisted", _("On the waiting list")
     DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
 
 
 # What a coordinator may decide, from each status. Withdrawal is the applicant's own step.

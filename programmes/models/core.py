@@ -187,6 +187,13 @@ class Programme(models.Model):
                 programme=locked, from_status=locked.status, to_status=status, changed_by=by
             )
             Programme.objects.filter(pk=self.pk).update(status=status)
+            if status == ProgrammeStatus.CLOSED:
+                from programmes.models.invitations import InvitationStatus
+
+                # Nobody joins a closed programme: links not used yet stop working.
+                locked.invitations.filter(status=InvitationStatus.PENDING).update(
+                    status=InvitationStatus.REVOKED, revoked_at=timezone.now()
+                )
         self.status = status
         return change
 

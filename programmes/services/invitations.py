@@ -118,6 +118,8 @@ def _lock_usable(token: str) -> Invitation:
         raise InvitationUnusable(None)
     if not invitation.is_usable:
         raise InvitationUnusable(invitation.state)
+    if invitation.programme.is_archived:  # closing revokes pending links; this guards any left behind
+        raise InvitationUnusable(InvitationStatus.REVOKED)
     return invitation
 
 

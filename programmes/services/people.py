@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import LogEntry
 from django.db import models, transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -186,11 +186,14 @@ def anonymise_person(*, user: User, by: User | None = None) -> User:
     )
     GroupMembership.objects.current().filter(user=user).update(left_at=now)
 
-    # What they wrote about themselves. Roles, statuses, dates and choices stay for the figures.
+    # What they wrote about themselves, and their gender and age, which could single them out in a small programme.
+    # Roles, statuses, dates and the other choices stay for the figures.
     MentorProfile.objects.filter(user=user).update(
         **dict.fromkeys(PROFILE_TEXT_FIELDS, ""), gender="", age_band="", open_to_invitations=False, updated=now
     )
-    Application.objects.filter(applicant=user).update(**dict.fromkeys(APPLICATION_TEXT_FIELDS, ""), updated_at=now)
+    Application.objects.filter(applicant=user).update(
+        **dict.fromkeys(APPLICATION_TEXT_FIELDS, ""), gender="", age_band="", updated_at=now
+    )
     # What coordinators wrote about them; the rating stays in the bank's figures.
     MentorFeedback.objects.filter(mentor=user).update(comment="")
 
@@ -223,7 +226,12 @@ def _addressed_to(field: str, addresses: set[str]) -> Q:
 
 
 def _replace_everywhere(model: type[models.Model], field: str, old: str, new: str) -> None:
-    model.objects.filter(**{f"{field}__contains": old}).update(**{field: Replace(field, Value(old), Value(new))})
+    """Replaces ``old`` as a whole word (or address), never inside another word: erasing "Al" leaves "Alumni"."""
+    whole = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)", re.IGNORECASE)
+    for pk, text in model.objects.filter(**{f"{field}__icontains": old}).values_list("pk", field).iterator():
+        replaced = whole.sub(new, text)
+        if replaced != text:
+            model.objects.filter(pk=pk).update(**{field: replaced})
 
 
 def programmes_left_without_coordinator(user: User) -> list[Programme]:

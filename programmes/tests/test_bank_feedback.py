@@ -6,15 +6,18 @@ from __future__ import annotations
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
 
 from mentoring.tests.factories import MentorProfileFactory, ProgrammeFactory, UserFactory
 from programmes.models import (
     MembershipStatus,
     MentorFeedback,
+    MentorProfile,
     ProgrammeMembership,
     ProgrammeStatus,
     Role,
 )
+from programmes.services.people import anonymise_person
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +162,15 @@ def test_people_who_coordinate_nothing_cannot_write_feedback(client, world, bank
 def test_a_person_not_in_the_bank_is_not_found(client, world):
     client.force_login(world.coordinator)
     assert post(client, world.mentee, programme=world.programme.pk, rating=1).status_code == 404
+
+
+def test_feedback_by_an_erased_coordinator_is_signed_former_participant_in_the_readers_language(as_user, world):
+    MentorProfile.objects.get_or_create(user=world.mentor)
+    writer = UserFactory(display_name="Wendy Writer")
+    MentorFeedback.objects.create(mentor=world.mentor, programme=world.programme, written_by=writer, rating=4)
+    anonymise_person(user=writer)
+    page = as_user(world.coordinator).get(reverse("bank:mentor", kwargs={"user_pk": world.mentor.pk}))
+    assert "Written by Former participant on" in page.content.decode()
+    writer.refresh_from_db()
+    with translation.override("de"):
+        assert writer.shown_name == "Ehemaliges Mitglied"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentoring.tests.factories import InvitationFactory, UserFactory
-from programmes.models import InvitationStatus, Role
+from programmes.models import InvitationStatus, Programme, ProgrammeStatus, Role
 from programmes.services import invitations as services
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,27 @@ def test_a_link_that_is_no_longer_good_explains_why_and_what_to_do(
         assert heading in response.content
         assert next_step in response.content
     assert not User.objects.filter(email="nora@example.org").exists()
+
+
+def test_closing_the_programme_withdraws_its_pending_invitations(client, world, invitation):
+    world.programme.status = ProgrammeStatus.CLOSING
+    world.programme.save()
+    world.programme.move_to(ProgrammeStatus.CLOSED, by=world.coordinator)
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.REVOKED
+    client.force_login(world.outsider)
+    response = client.post(link(invitation))
+    assert response.status_code == 410
+    assert b"This invitation was withdrawn" in response.content
+    assert not world.programme.memberships.filter(user=world.outsider).exists()
+
+
+def test_a_pending_link_left_in_a_closed_programme_cannot_be_used(world, invitation):
+    """Defence in depth: a programme closed by other means still admits nobody."""
+    Programme.objects.filter(pk=world.programme.pk).update(status=ProgrammeStatus.CLOSED)
+    with pytest.raises(services.InvitationUnusable):
+        services.accept(token=invitation.raw_token, user=world.outsider)
+    assert not world.programme.memberships.filter(user=world.outsider).exists()
 
 
 def test_accepting_twice_shows_the_used_link_page(client, world, invitation):

@@ -462,3 +462,25 @@ def test_members_without_the_role_and_outsiders_are_refused(client, world, petra
 
 def test_only_get_and_post(as_user, world, petra):
     assert as_user(world.coordinator).put(url(world, petra)).status_code == 405
+
+
+def test_erasing_a_short_name_leaves_the_words_that_contain_it(world):
+    al = UserFactory(display_name="Al")
+    other = OutgoingEmail.objects.create(
+        kind="programmes.invitation", object_id=1, key="alumni", to="x@example.org", subject="Final meeting with Alumni"
+    )
+    told = OutgoingEmail.objects.create(
+        kind="programmes.invitation", object_id=1, key="al", to="y@example.org", subject="Al has applied"
+    )
+    anonymise_person(user=al)
+    other.refresh_from_db()
+    told.refresh_from_db()
+    assert other.subject == "Final meeting with Alumni"
+    assert told.subject == "Former participant has applied"
+
+
+def test_erasing_blanks_the_gender_and_age_given_in_applications(world):
+    application = ApplicationFactory(programme=world.programme, gender="woman", age_band="30_44")
+    anonymise_person(user=application.applicant)
+    application.refresh_from_db()
+    assert (application.gender, application.age_band) == ("", "")

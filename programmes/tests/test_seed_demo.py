@@ -1,10 +1,29 @@
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from groups.models import GroupMembership, MentoringGroup
-from programmes.models import Programme, ProgrammeMembership, ProgrammeStatus, Role
+from outbox.models import OutgoingEmail
+from programmes.models import (
+    Application,
+    ApplicationStatus,
+    EventKind,
+    GoalArea,
+    Invitation,
+    InvitationStatus,
+    MentorFeedback,
+    MentorProfile,
+    Programme,
+    ProgrammeEvent,
+    ProgrammeMembership,
+    ProgrammeStatus,
+    Role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +44,27 @@ def test_demo_data_has_a_running_and_a_recruiting_programme_with_four_groups(set
 def test_seeding_twice_changes_nothing(settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=None)
-    models = (User, Programme, ProgrammeMembership, MentoringGroup, GroupMembership)
+    models = (
+        User,
+        Programme,
+        ProgrammeMembership,
+        MentoringGroup,
+        GroupMembership,
+        GoalArea,
+        Application,
+        MentorProfile,
+        MentorFeedback,
+        ProgrammeEvent,
+        Invitation,
+        OutgoingEmail,
+    )
     counts = [model.objects.count() for model in models]
     User.objects.filter(email="mentor@demo.example").update(display_name="Renamed by hand")
+    MentorProfile.objects.filter(user__email="mentor@demo.example").update(expertise="Edited by hand")
     call_command("seed_demo", stdout=None)
     assert [model.objects.count() for model in models] == counts
     assert User.objects.get(email="mentor@demo.example").display_name == "Renamed by hand"
+    assert MentorProfile.objects.get(user__email="mentor@demo.example").expertise == "Edited by hand"
 
 
 @pytest.mark.parametrize(
@@ -55,3 +89,95 @@ def test_refuses_to_run_with_production_settings(settings):
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=None)
+    return {
+        "running": Programme.objects.get(status=ProgrammeStatus.RUNNING),
+        "recruiting": Programme.objects.get(status=ProgrammeStatus.RECRUITING),
+        "coordinator": User.objects.get(email="coordinator@demo.example"),
+    }
+
+
+def _client_for(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+def test_the_recruiting_programme_has_an_application_page_and_applications_of_every_kind(demo):
+    recruiting = demo["recruiting"]
+    assert recruiting.application_intro
+    assert 5 <= recruiting.goal_areas.count() <= 6
+    applications = recruiting.applications.all()
+    waiting = applications.filter(role=Role.MENTEE, status=ApplicationStatus.SUBMITTED)
+    assert 2 <= waiting.count() <= 3
+    assert applications.filter(role=Role.MENTEE, status=ApplicationStatus.WAITLISTED).count() == 1
+    assert applications.filter(role=Role.MENTOR).count() == 1
+    for application in applications:
+        assert application.languages and application.availability
+        assert application.goal_areas.exists()
+        assert application.submitted_at < timezone.now()
+        assert application.applicant.email.endswith("@demo.example")
+        assert application.applicant.check_password("demo-password")
+    for application in applications.filter(role=Role.MENTEE):
+        assert application.goals and application.field and application.mentor_kind
+
+
+def test_the_coordinator_sees_the_waiting_applications(demo):
+    response = _client_for("coordinator@demo.example").get(
+        reverse("programmes:applications", kwargs={"pk": demo["recruiting"].pk})
+    )
+    assert response.status_code == 200
+    for application in demo["recruiting"].applications.filter(status=ApplicationStatus.SUBMITTED):
+        assert application.applicant.display_name in response.content.decode()
+
+
+def test_the_mentor_bank_lists_every_demo_mentor(demo):
+    response = _client_for("coordinator@demo.example").get(reverse("bank:search"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for membership in demo["running"].memberships.filter(role=Role.MENTOR).select_related("user"):
+        profile = membership.user.mentor_profile
+        assert profile.expertise and profile.languages and profile.background and profile.availability
+        assert membership.user.display_name in page
+    assert MentorFeedback.objects.filter(programme=demo["running"]).count() == 2
+
+
+def test_the_demo_mentor_and_mentee_see_the_programme_events_on_their_home_page(demo):
+    training = ProgrammeEvent.objects.get(programme=demo["running"], kind=EventKind.MENTOR_TRAINING)
+    final = ProgrammeEvent.objects.get(programme=demo["running"], kind=EventKind.FINAL_MEETING)
+    now = timezone.now()
+    assert now < training.starts_at < now + datetime.timedelta(weeks=4)
+    assert training.starts_at < final.starts_at
+    assert final.starts_at.date() <= demo["running"].ends_on
+    mentor_home = _client_for("mentor@demo.example").get("/").content.decode()
+    assert training.title in mentor_home and final.title in mentor_home
+    mentee_home = _client_for("mentee@demo.example").get("/").content.decode()
+    assert final.title in mentee_home
+    assert training.title not in mentee_home
+
+
+def test_the_coordinator_sees_the_pending_invitation(demo):
+    invitation = Invitation.objects.get(programme=demo["recruiting"])
+    assert invitation.state == InvitationStatus.PENDING
+    assert invitation.email.endswith("@demo.example")
+    assert not User.objects.filter(email__iexact=invitation.email).exists()
+    response = _client_for("coordinator@demo.example").get(
+        reverse("programmes:invitations", kwargs={"pk": demo["recruiting"].pk})
+    )
+    assert response.status_code == 200
+    assert invitation.email in response.content.decode()
+
+
+def test_an_invitation_that_expired_since_the_demo_was_loaded_is_sent_again(demo):
+    invitation = Invitation.objects.get(programme=demo["recruiting"])
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    call_command("seed_demo", stdout=None)
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationStatus.PENDING
+    assert invitation.sent_count == 2
+    assert Invitation.objects.filter(programme=demo["recruiting"]).count() == 1

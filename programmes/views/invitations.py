@@ -141,43 +141,33 @@ def _invite_page(request: HttpRequest, programme: Programme, **bound) -> HttpRes
     )
 
 
-@login_required
-@require_POST
-def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def _change_invitation(request: HttpRequest, pk: int, invitation_pk: int, change, success: str) -> HttpResponse:
+    """Resends or revokes one of the programme's invitations, and says how it went."""
     programme = programme_for(request, pk).programme
     invitation = get_object_or_404(programme.invitations, pk=invitation_pk)
     if programme.is_archived:
         return _closed(request, programme)
     try:
-        services.resend(invitation=invitation)
+        change(invitation=invitation)
     except services.InvitationUnusable as unusable:
         messages.error(request, _cannot_change(invitation, unusable.state))
     else:
-        messages.success(
-            request,
-            _("A new invitation is on its way to %(email)s. The link in any earlier email no longer works.")
-            % {"email": invitation.email},
-        )
+        messages.success(request, success % {"email": invitation.email})
     return _back_to_list(request, programme)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    success = _("A new invitation is on its way to %(email)s. The link in any earlier email no longer works.")
+    return _change_invitation(request, pk, invitation_pk, services.resend, success)
 
 
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    programme = programme_for(request, pk).programme
-    invitation = get_object_or_404(programme.invitations, pk=invitation_pk)
-    if programme.is_archived:
-        return _closed(request, programme)
-    try:
-        services.revoke(invitation=invitation)
-    except services.InvitationUnusable as unusable:
-        messages.error(request, _cannot_change(invitation, unusable.state))
-    else:
-        messages.success(
-            request,
-            _("The invitation to %(email)s is revoked. Its link no longer works.") % {"email": invitation.email},
-        )
-    return _back_to_list(request, programme)
+    success = _("The invitation to %(email)s is revoked. Its link no longer works.")
+    return _change_invitation(request, pk, invitation_pk, services.revoke, success)
 
 
 def _cannot_change(invitation: Invitation, state: str | None) -> str:
@@ -212,6 +202,8 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "join/invitation_unknown.html", status=404)
     if not invitation.is_usable:
         return _unusable(request, invitation.state, invitation)
+    if invitation.programme.is_archived:
+        return _unusable(request, InvitationStatus.REVOKED, invitation)
     if request.user.is_authenticated:
         return _accept(request, token, invitation)
     if User.objects.filter(email__iexact=invitation.email).exists():

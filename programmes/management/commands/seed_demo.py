@@ -5,7 +5,10 @@ from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Loads demo programmes, groups and people for local use. Safe to run again; refuses in production."
+    help = (
+        "Loads demo programmes, groups, people, applications, mentor profiles and events for local use. "
+        "Safe to run again; refuses in production."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
