@@ -277,7 +277,7 @@ def test_a_csv_file_with_mistakes_invites_nobody_and_names_the_lines(screen, liv
     expect(section.get_by_role("alert")).to_have_text(
         "Nobody was invited. Please fix the lines shown below and upload the file again."
     )
-    wrong_role = "Line 3: “teacher” is not a role. Use one of: mentor, mentee, coordinator."
+    wrong_role = "Line 3: “teacher” is not a role. Use one of: mentor, mentee, coordinator, supervisor."
     expect(section.get_by_text(wrong_role)).to_be_visible()
     expect(section.get_by_text("Line 4: “cem.example.org” is not a valid email address.")).to_be_visible()
     expect(section.get_by_text("Line 2:")).to_have_count(0)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest
 
-from groups.models import GroupMembership, MentoringGroup
+from groups.models import GroupMembership, MentorAssignment, MentoringGroup
 from programmes.models import MembershipStatus, ProgrammeMembership, Role
 
 COORDINATOR = "coordinator"
@@ -63,3 +63,38 @@ def group_for(request: HttpRequest, pk: int, *, roles: Iterable[str] = (MEMBER, 
     if not access.roles.intersection(roles):
         raise PermissionDenied
     return access
+
+
+def programme_group(programme, group_pk: int) -> MentoringGroup:
+    """A group of a programme the person coordinates (reached through ``programme_for``); 404 for any other."""
+    group = programme.groups.filter(pk=group_pk).first()
+    if group is None:
+        raise Http404("No such group.")
+    return group
+
+
+def request_for(request: HttpRequest, pk: int) -> MentorAssignment:
+    """The door to a request asking a mentor to take a group: the mentor asked answers it; the programme's
+    coordinators see it on their matching page (403 here); everyone else gets 404."""
+    assignment = (
+        MentorAssignment.objects.filter(pk=pk)
+        .select_related("group__programme", "mentor", "assigned_by")
+        .annotate(
+            i_coordinate=Exists(
+                ProgrammeMembership.objects.filter(
+                    programme=OuterRef("group__programme"),
+                    user_id=request.user.pk,
+                    role=Role.COORDINATOR,
+                    status=MembershipStatus.ACTIVE,
+                )
+            )
+        )
+        .first()
+    )
+    if assignment is None:
+        raise Http404("No such request.")
+    if assignment.mentor_id != request.user.pk:
+        if assignment.i_coordinate:
+            raise PermissionDenied
+        raise Http404("No such request.")
+    return assignment

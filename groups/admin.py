@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import GroupMembership, MentoringGroup
+from groups.models import GroupMembership, GroupWishes, MentorAssignment, MentoringGroup, WishesAgreement
 
 
 class GroupMembershipInline(admin.TabularInline):
@@ -10,6 +10,13 @@ class GroupMembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user"]
     fields = ["user", "role", "joined_at", "left_at"]
+
+
+class WishesAgreementInline(admin.TabularInline):
+    model = WishesAgreement
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "version", "agreed_at"]
 
 
 @admin.register(MentoringGroup)
@@ -40,3 +47,30 @@ class GroupMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name", "group__name"]
     autocomplete_fields = ["user", "group"]
     list_select_related = ["user", "group"]
+
+
+@admin.register(GroupWishes)
+class GroupWishesAdmin(admin.ModelAdmin):
+    list_display = ["group", "version", "updated_at"]
+    list_filter = ["group__programme"]
+    search_fields = ["group__name", "group__programme__name"]
+    autocomplete_fields = ["group", "updated_by"]
+    list_select_related = ["group"]
+    inlines = [WishesAgreementInline]
+
+
+@admin.register(WishesAgreement)
+class WishesAgreementAdmin(admin.ModelAdmin):
+    list_display = ["user", "wishes", "version", "agreed_at"]
+    search_fields = ["user__email", "user__display_name", "wishes__group__name", "wishes__group__programme__name"]
+    autocomplete_fields = ["user", "wishes"]
+    list_select_related = ["user", "wishes__group"]
+
+
+@admin.register(MentorAssignment)
+class MentorAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["group", "mentor", "status", "score", "created", "decided_at"]
+    list_filter = ["status", "group__programme"]
+    search_fields = ["mentor__email", "mentor__display_name", "group__name", "group__programme__name"]
+    autocomplete_fields = ["group", "mentor", "assigned_by"]
+    list_select_related = ["group", "mentor"]

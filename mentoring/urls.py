@@ -6,6 +6,7 @@ from mentoring import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("programmes/", include("programmes.urls")),
+    path("programmes/<int:pk>/", include("groups.urls_programme")),
     path("groups/", include("groups.urls")),
     path("join/", include("programmes.urls_join")),
     path("bank/", include("programmes.urls_bank")),

@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     in_a_group = {membership.group.programme_id for membership in group_memberships}
     programme_memberships = list(
         ProgrammeMembership.objects.filter(
-            user=user, status=MembershipStatus.ACTIVE, role__in=[Role.MENTOR, Role.MENTEE]
+            user=user, status=MembershipStatus.ACTIVE, role__in=[Role.MENTOR, Role.MENTEE, Role.SUPERVISOR]
         )
         .select_related("programme")
         .order_by("-programme__starts_on", "programme__name")

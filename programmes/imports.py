@@ -71,7 +71,7 @@ def role_names() -> dict[str, str]:
 
 
 def _roles_hint() -> str:
-    return ", ".join(role.value for role in (Role.MENTOR, Role.MENTEE, Role.COORDINATOR))
+    return ", ".join(role.value for role in (Role.MENTOR, Role.MENTEE, Role.COORDINATOR, Role.SUPERVISOR))
 
 
 # One row, whichever way it came --------------------------------------------------------------------------

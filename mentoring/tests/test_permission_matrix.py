@@ -12,7 +12,19 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from mentoring.tests.matrix import PERSONAS, applications, bank, core, events, invitations, people, programme
+from mentoring.tests.matrix import (
+    PERSONAS,
+    applications,
+    bank,
+    core,
+    events,
+    forming,
+    group_pages,
+    invitations,
+    matching,
+    people,
+    programme,
+)
 
 MATRIX = [
     *core.CASES,
@@ -21,6 +33,9 @@ MATRIX = [
     *bank.CASES,
     *events.CASES,
     *people.CASES,
+    *forming.CASES,
+    *matching.CASES,
+    *group_pages.CASES,
 ]
 
 

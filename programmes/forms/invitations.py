@@ -14,7 +14,7 @@ from programmes.models import Invitation, InvitationStatus, MembershipStatus, Pr
 from programmes.services.invitations import Invitee
 
 MAX_ERRORS_SHOWN = 50
-ROLE_CHOICES = [(role.value, role.label) for role in (Role.MENTEE, Role.MENTOR, Role.COORDINATOR)]
+ROLE_CHOICES = [(role.value, role.label) for role in (Role.MENTEE, Role.MENTOR, Role.COORDINATOR, Role.SUPERVISOR)]
 
 
 def active_members(programme: Programme) -> set[tuple[str, str]]:

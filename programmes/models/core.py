@@ -49,6 +49,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     MENTOR = "mentor", _("Mentor")
     MENTEE = "mentee", _("Mentee")
+    SUPERVISOR = "supervisor", _("Supervisor")  # leads a mentor circle; invited, or a coordinator doing it
 
 
 class ProgrammeQuerySet(models.QuerySet["Programme"]):

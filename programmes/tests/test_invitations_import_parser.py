@@ -113,7 +113,7 @@ def test_the_same_address_in_two_roles_is_two_invitations():
         ),
         pytest.param(
             b"name,email,role\nAnn,ann@example.org,boss\n",
-            ["Line 2: “boss” is not a role. Use one of: mentor, mentee, coordinator."],
+            ["Line 2: “boss” is not a role. Use one of: mentor, mentee, coordinator, supervisor."],
             id="unknown-role",
         ),
         pytest.param(b"name,email,role\nAnn,ann@example.org,\n", ["Line 2: the role is missing."], id="missing-role"),
@@ -224,7 +224,7 @@ def test_a_bad_list_is_refused_as_a_whole_with_line_numbers():
     assert parsed.invitees == []
     assert messages(parsed) == [
         "Line 2: “bob@” is not a valid email address.",
-        "Line 4: “boss” is not a role. Use one of: mentor, mentee, coordinator.",
+        "Line 4: “boss” is not a role. Use one of: mentor, mentee, coordinator, supervisor.",
         "Line 5: ann@example.org is already on line 1 as Mentee.",
         "Line 6: there are too many commas. Write one person a line as: Name, email, role.",
     ]

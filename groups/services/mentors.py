@@ -1,0 +1,338 @@
+"""Matching mentors to groups: who can mentor, what each group needs, suggestions, asking a mentor, their answer.
+
+A mentor's load is the number of mentor-led groups they mentor in programmes that are not closed, plus the
+requests waiting for their answer; it never goes above ``MentorProfile.max_groups``. Asking a mentor locks their
+bank profile, so two coordinators asking the same mentor at once cannot both take their last place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from groups import matching
+from groups.matching import GroupNeeds, MenteeWishes, MentorCandidate, keywords
+from groups.models import (
+    AssignmentStatus,
+    GroupKind,
+    GroupMembership,
+    GroupRole,
+    GroupWishes,
+    MentorAssignment,
+    MentoringGroup,
+)
+from groups.services.wishes import member_applications
+from outbox.services import queue_email
+from programmes.models import (
+    Application,
+    ApplicationStatus,
+    MembershipStatus,
+    MentorProfile,
+    Programme,
+    ProgrammeMembership,
+    ProgrammeStatus,
+    Role,
+    split_list,
+)
+
+ASSIGNMENT_EMAIL = "groups.mentor_request"
+DECLINED_EMAIL = "groups.mentor_declined"
+DEFAULT_CAPACITY = 1  # a programme mentor without a bank profile
+
+
+class MatchingError(Exception):
+    """Base of the reasons a mentor cannot be asked; ``str()`` is for logs, the page words its own message."""
+
+
+class ProgrammeClosed(MatchingError):
+    pass
+
+
+class NotMentorLed(MatchingError):
+    pass
+
+
+class AlreadyMatched(MatchingError):
+    pass
+
+
+class NotAProgrammeMentor(MatchingError):
+    pass
+
+
+class NoCapacity(MatchingError):
+    pass
+
+
+class StaleMatching(MatchingError):
+    """A proposal for all groups no longer fits: a group was matched or a mentor's place was taken meanwhile."""
+
+
+class AlreadyAnswered(Exception):
+    pass
+
+
+# Who can mentor, and how much -----------------------------------------------------------------------------------
+
+
+def mentor_load(user_ids: Iterable[int]) -> Counter[int]:
+    """User id -> groups they mentor (open programmes) plus requests waiting for their answer. Two queries."""
+    user_ids = list(user_ids)
+    load: Counter[int] = Counter()
+    mentoring = (
+        GroupMembership.objects.current()
+        .filter(user_id__in=user_ids, role=GroupRole.MENTOR, group__kind=GroupKind.MENTOR_LED)
+        .exclude(group__programme__status=ProgrammeStatus.CLOSED)
+        .values_list("user_id", flat=True)
+    )
+    load.update(mentoring)
+    load.update(
+        MentorAssignment.objects.filter(mentor_id__in=user_ids, status=AssignmentStatus.PENDING).values_list(
+            "mentor_id", flat=True
+        )
+    )
+    return load
+
+
+def programme_mentors(programme: Programme) -> QuerySet[User]:
+    """The programme's active mentors, with their bank profile and their accepted application to it."""
+    mentor = ProgrammeMembership.objects.filter(
+        programme=programme, user=OuterRef("pk"), role=Role.MENTOR, status=MembershipStatus.ACTIVE
+    )
+    applications = Application.objects.filter(
+        programme=programme, role=Role.MENTOR, status=ApplicationStatus.ACCEPTED
+    ).prefetch_related("goal_areas")
+    return (
+        User.objects.filter(Exists(mentor), anonymised_at__isnull=True)
+        .select_related("mentor_profile")
+        .prefetch_related(Prefetch("applications", queryset=applications, to_attr="mentor_applications"))
+        .order_by("display_name", "pk")
+    )
+
+
+def _profile(user: User) -> MentorProfile | None:
+    try:
+        return user.mentor_profile
+    except MentorProfile.DoesNotExist:
+        return None
+
+
+def capacity_of(user: User, load: int) -> int:
+    profile = _profile(user)
+    return (profile.max_groups if profile else DEFAULT_CAPACITY) - load
+
+
+def candidates(programme: Programme) -> list[MentorCandidate]:
+    """The programme's mentors as matching sees them, with their free places now. Five queries."""
+    mentors = list(programme_mentors(programme))
+    load = mentor_load(mentor.pk for mentor in mentors)
+    found = []
+    for mentor in mentors:
+        profile = _profile(mentor)
+        areas = [area.name for application in mentor.mentor_applications for area in application.goal_areas.all()]
+        found.append(
+            MentorCandidate(
+                id=mentor.pk,
+                name=mentor.shown_name,
+                expertise=frozenset([*split_list(profile.expertise if profile else ""), *areas]),
+                languages=frozenset(split_list(profile.languages if profile else "")),
+                availability=frozenset(profile.availability if profile else ()),
+                gender=profile.gender if profile else "",
+                age_band=profile.age_band if profile else "",
+                capacity=max(0, capacity_of(mentor, load[mentor.pk])),
+                background=frozenset([profile.background] if profile and profile.background else []),
+            )
+        )
+    return found
+
+
+# What groups need -----------------------------------------------------------------------------------------------
+
+
+def _wishes(application: Application) -> MenteeWishes:
+    return MenteeWishes(
+        goal_areas=frozenset(area.name for area in application.goal_areas.all()),
+        languages=frozenset(split_list(application.languages)),
+        availability=frozenset(application.availability),
+        age_band=application.age_band,
+        gender_preference=application.gender_preference,
+        age_preference=application.age_preference,
+        background_wishes=f"{application.mentor_kind}\n{application.mentor_background}",
+    )
+
+
+def needs_with_wishes(needs: GroupNeeds, wishes: GroupWishes | None) -> GroupNeeds:
+    """The group's agreed (or drafted) wishes take the place of what the applications say about the mentor."""
+    if wishes is None:
+        return needs
+    languages = frozenset(split_list(wishes.languages))
+    return dataclasses.replace(
+        needs,
+        languages=languages or needs.languages,
+        wished_gender=wishes.gender_preference,
+        wished_age=wishes.age_preference,
+        wished_background=keywords(f"{wishes.mentor_kind}\n{wishes.background}\n{wishes.support}"),
+    )
+
+
+def group_needs(groups: Iterable[MentoringGroup]) -> dict[int, GroupNeeds]:
+    """Group id -> what the group needs from a mentor. Three queries, whatever the number of groups."""
+    groups = list(groups)
+    applications = member_applications(groups)
+    wishes = {wishes.group_id: wishes for wishes in GroupWishes.objects.filter(group__in=groups)}
+    found = {}
+    for group in groups:
+        members = [_wishes(application) for application in applications[group.pk]]
+        needs = GroupNeeds.from_members(group.pk, group.name, members)
+        found[group.pk] = needs_with_wishes(needs, wishes.get(group.pk))
+    return found
+
+
+def unmatched_groups(programme: Programme) -> QuerySet[MentoringGroup]:
+    """The programme's mentor-led groups with no mentor and no request waiting for a mentor's answer."""
+    has_mentor = GroupMembership.objects.current().filter(group=OuterRef("pk"), role=GroupRole.MENTOR)
+    waiting = MentorAssignment.objects.filter(group=OuterRef("pk"), status=AssignmentStatus.PENDING)
+    return programme.groups.filter(kind=GroupKind.MENTOR_LED).filter(~Exists(has_mentor), ~Exists(waiting))
+
+
+def suggestions(group: MentoringGroup) -> list[matching.Ranked]:
+    """Every mentor of the programme, best first, with their score for the group."""
+    needs = group_needs([group])[group.pk]
+    return matching.rank(needs, candidates(group.programme))
+
+
+def propose_all(programme: Programme) -> matching.Assignment:
+    """The best set of mentors for all unmatched groups at once (see ``groups.matching.propose_all``)."""
+    groups = list(unmatched_groups(programme).order_by("name", "pk"))
+    needs = group_needs(groups)
+    return matching.propose_all([needs[group.pk] for group in groups], candidates(programme))
+
+
+# Asking a mentor, and their answer ------------------------------------------------------------------------------
+
+
+def _assign(*, programme: Programme, group_id: int, mentor: User, by: User) -> MentorAssignment:
+    group = MentoringGroup.objects.select_for_update().filter(pk=group_id, programme=programme).first()
+    if group is None or group.kind != GroupKind.MENTOR_LED:
+        raise NotMentorLed(group_id)
+    if not unmatched_groups(programme).filter(pk=group.pk).exists():
+        raise AlreadyMatched(group.pk)
+    if not programme_mentors(programme).filter(pk=mentor.pk).exists():
+        raise NotAProgrammeMentor(mentor.pk)
+    MentorProfile.objects.get_or_create(user=mentor, defaults={"max_groups": DEFAULT_CAPACITY})
+    profile = MentorProfile.objects.select_for_update().select_related("user").get(user=mentor)
+    if mentor_load([mentor.pk])[mentor.pk] >= profile.max_groups:
+        raise NoCapacity(mentor.pk)
+    needs = group_needs([group])[group.pk]
+    candidate = next(c for c in candidates(programme) if c.id == mentor.pk)
+    score = matching.score(needs, candidate)
+    assignment = MentorAssignment.objects.create(
+        group=group, mentor=mentor, assigned_by=by, score=Decimal(str(score.total))
+    )
+    queue_email(
+        kind=ASSIGNMENT_EMAIL,
+        obj=assignment,
+        to=mentor.email,
+        recipient=mentor,
+        key=f"{ASSIGNMENT_EMAIL}:{assignment.pk}",
+    )
+    return assignment
+
+
+def _lock_programme(programme: Programme) -> Programme:
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    if locked.is_archived:
+        raise ProgrammeClosed(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def assign_mentor(*, group: MentoringGroup, mentor: User, by: User) -> MentorAssignment:
+    """Asks a mentor to take a group; they get an email and answer in the product."""
+    programme = _lock_programme(group.programme)
+    return _assign(programme=programme, group_id=group.pk, mentor=mentor, by=by)
+
+
+@transaction.atomic
+def confirm_all(*, programme: Programme, pairs: Mapping[int, int], by: User) -> list[MentorAssignment]:
+    """Asks every mentor of a reviewed "propose all" (group id -> mentor id), all or nothing. ``StaleMatching``
+    if any pair can no longer be made."""
+    locked = _lock_programme(programme)
+    mentors = {user.pk: user for user in programme_mentors(locked).filter(pk__in=set(pairs.values()))}
+    made = []
+    for group_id, mentor_id in sorted(pairs.items()):
+        if mentor_id not in mentors:
+            raise StaleMatching(f"Mentor {mentor_id} is no longer a mentor of the programme.")
+        try:
+            made.append(_assign(programme=locked, group_id=group_id, mentor=mentors[mentor_id], by=by))
+        except MatchingError as error:
+            raise StaleMatching(f"Group {group_id}: {type(error).__name__}") from error
+    return made
+
+
+@transaction.atomic
+def withdraw_request(*, assignment: MentorAssignment, by: User) -> MentorAssignment:
+    """The coordinator takes back a request the mentor has not answered; the group goes back to matching."""
+    locked = MentorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if not locked.is_pending:
+        raise AlreadyAnswered(locked.pk)
+    locked.status = AssignmentStatus.WITHDRAWN
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_at"])
+    return locked
+
+
+@transaction.atomic
+def answer_request(*, assignment: MentorAssignment, accept: bool, note: str = "") -> MentorAssignment:
+    """The mentor accepts (and joins the group) or declines (the group goes back to matching and its
+    coordinators hear of it). ``AlreadyAnswered`` for a request that is no longer waiting."""
+    locked = (
+        MentorAssignment.objects.select_for_update().select_related("group__programme", "mentor").get(pk=assignment.pk)
+    )
+    if not locked.is_pending:
+        raise AlreadyAnswered(locked.pk)
+    if locked.group.programme.is_archived:
+        raise ProgrammeClosed(locked.group.programme_id)
+    now = timezone.now()
+    locked.decided_at = now
+    locked.response_note = note.strip()
+    if accept:
+        locked.status = AssignmentStatus.ACCEPTED
+        GroupMembership.objects.get_or_create(
+            group=locked.group, user=locked.mentor, left_at=None, defaults={"role": GroupRole.MENTOR, "joined_at": now}
+        )
+    else:
+        locked.status = AssignmentStatus.DECLINED
+        coordinators = User.objects.filter(
+            programme_memberships__programme=locked.group.programme,
+            programme_memberships__role=Role.COORDINATOR,
+            programme_memberships__status=MembershipStatus.ACTIVE,
+            anonymised_at__isnull=True,
+        )
+        for coordinator in coordinators:
+            queue_email(
+                kind=DECLINED_EMAIL,
+                obj=locked,
+                to=coordinator.email,
+                recipient=coordinator,
+                key=f"{DECLINED_EMAIL}:{locked.pk}:{coordinator.pk}",
+            )
+    locked.save(update_fields=["status", "decided_at", "response_note"])
+    return locked
+
+
+def pending_requests_for(user: User) -> QuerySet[MentorAssignment]:
+    """The requests waiting for this mentor's answer, oldest first."""
+    return (
+        MentorAssignment.objects.filter(mentor=user, status=AssignmentStatus.PENDING)
+        .exclude(group__programme__status=ProgrammeStatus.CLOSED)
+        .select_related("group__programme")
+        .order_by("created", "pk")
+    )
