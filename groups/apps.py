@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = _("Mentoring groups")
+
+    def ready(self) -> None:
+        from groups import emails  # noqa: F401  (registers the matching emails with the outbox)

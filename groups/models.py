@@ -192,12 +192,11 @@ class AssignmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-OPEN_ASSIGNMENT = [AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED]
-
-
 class MentorAssignment(models.Model):
     """A coordinator asks a mentor to take a group. The mentor accepts (and joins the group) or declines (and the
-    group goes back to matching). Kept for good: it is the history of how each group got its mentor."""
+    group goes back to matching). Kept for good: it is the history of how each group got its mentor. A group has
+    at most one request waiting at a time; who mentors it now is its current mentor membership (an accepted
+    request stays on record after the mentor leaves, and the group can be matched again)."""
 
     group = models.ForeignKey(MentoringGroup, on_delete=models.PROTECT, related_name="mentor_assignments")
     mentor = models.ForeignKey(
@@ -225,7 +224,9 @@ class MentorAssignment(models.Model):
         ordering = ["-created"]
         constraints = [
             models.UniqueConstraint(
-                fields=["group"], condition=Q(status__in=OPEN_ASSIGNMENT), name="mentor_assignment_one_open_per_group"
+                fields=["group"],
+                condition=Q(status=AssignmentStatus.PENDING),
+                name="mentor_assignment_one_pending_per_group",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=AssignmentStatus.values), name="mentor_assignment_status_valid"

@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from groups.models import GroupMembership
+from groups.services.mentors import pending_requests_for
 from mentoring.navigation import overview_for
 from programmes.access import can_create_programmes
 from programmes.models import MembershipStatus, ProgrammeMembership, Role
@@ -40,6 +41,9 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     events = list(upcoming_events_for(user, timezone.now())[:UPCOMING_EVENTS_SHOWN])
     applications = list(user.applications.select_related("programme").order_by("-submitted_at"))
+    # Only an active mentor of a programme is asked to take one of its groups.
+    is_a_mentor = any(membership.role == Role.MENTOR for membership in programme_memberships)
+    mentor_requests = list(pending_requests_for(user)) if is_a_mentor else []
     return render(
         request,
         "home/home.html",
@@ -49,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "in_a_programme": bool(programme_memberships or group_memberships),
             "events": events,
             "applications": applications,
+            "mentor_requests": mentor_requests,
             "can_create": can_create_programmes(request),
         },
     )

@@ -1,7 +1,9 @@
 """Demo data for trying the product on a laptop: never for production (the command refuses there).
 
-Two programmes: one running, with four mentor-led groups and two programme events (a mentor training in two weeks,
-the final common meeting near the end), and one recruiting, with an application page (introduction and goal
+Three programmes: one running, with four mentor-led groups, a mentor circle of their mentors and three programme
+events (a mentee workshop, a mentor training in two weeks, the final common meeting near the end); one in
+matching, with fourteen accepted mentees waiting to be put into groups and four mentors with places free; and one
+recruiting, with an application page (introduction and goal
 areas), applications waiting for a decision, one on the waiting list, one from a mentor, and an invitation still
 pending. The four demo mentors have profiles in the mentor data bank, two of them with a coordinator's feedback.
 
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups.models import GroupKind, GroupMembership, GroupRole, MentoringGroup
+from groups.services.kinds import create_circle
 from programmes.models import (
     Application,
     ApplicationStatus,
@@ -213,6 +216,60 @@ APPLICATIONS = [
     ),
 ]
 
+# The programme in matching: accepted mentees without a group, for trying "Propose groups", and two new mentors.
+# Mentees: (name, goal areas, languages, field, availability). The goal areas are FRESH_START_AREAS.
+FRESH_START_AREAS = [
+    "First job in Germany",
+    "Recognition of qualifications",
+    "Job interviews",
+    "Starting a business",
+    "Language at work",
+]
+FRESH_START_MENTEES = [
+    ("Ahmad Karimi", [0, 2], "Dari, German", "Engineering", [Availability.EVENINGS]),
+    ("Bilal Qureshi", [0, 4], "Urdu, English, German", "Engineering", [Availability.EVENINGS]),
+    ("Carmen Ortiz", [1, 2], "Spanish, German", "Health care", [Availability.MORNINGS]),
+    ("Dina Haddad", [1, 4], "Arabic, German", "Health care", [Availability.MORNINGS]),
+    ("Emre Aydin", [3], "Turkish, German", "Retail", [Availability.EVENINGS, Availability.WEEKENDS]),
+    ("Farida Nasser", [1], "Arabic, German, French", "Pharmacy", [Availability.MORNINGS]),
+    ("Goran Petrovic", [3, 4], "Serbian, German", "Crafts", [Availability.WEEKENDS]),
+    ("Hiba Mansour", [0, 2, 4], "Arabic, English", "Teaching", [Availability.EVENINGS]),
+    ("Ivan Shevchenko", [3], "Ukrainian, German, English", "IT", [Availability.EVENINGS, Availability.WEEKENDS]),
+    ("Jamila Osei", [1, 2], "English, German", "Nursing", [Availability.MORNINGS, Availability.AFTERNOONS]),
+    ("Kateryna Bondar", [0, 4], "Ukrainian, German", "Accounting", [Availability.EVENINGS]),
+    ("Layla Rahman", [3, 2], "Bengali, English, German", "Catering", [Availability.WEEKENDS]),
+    ("Miguel Santos", [0, 2], "Portuguese, German", "Logistics", [Availability.EVENINGS]),
+    ("Nadia Benali", [1, 4], "French, Arabic, German", "Health care", [Availability.MORNINGS]),
+]
+FRESH_START_MENTORS = {
+    "mentor.5@demo.example": (
+        "Petra Hoffmann",
+        {
+            "expertise": "Job interviews, First job in Germany, Engineering careers",
+            "background": "Engineer, then recruiter for an automotive supplier for ten years.",
+            "languages": "German, English",
+            "max_groups": 2,
+            "engagement": Engagement.VOLUNTEER,
+            "gender": "woman",
+            "age_band": "45_59",
+        },
+        [Availability.EVENINGS],
+    ),
+    "mentor.6@demo.example": (
+        "Karim Said",
+        {
+            "expertise": "Starting a business, Crafts, Retail",
+            "background": "Founded a bakery with six employees; volunteers with the chamber of crafts.",
+            "languages": "Arabic, German, English",
+            "max_groups": 1,
+            "engagement": Engagement.VOLUNTEER,
+            "gender": "man",
+            "age_band": "45_59",
+        },
+        [Availability.WEEKENDS, Availability.EVENINGS],
+    ),
+}
+
 # The demo mentors' profiles in the mentor data bank, by email.
 MENTOR_PROFILES = {
     "mentor@demo.example": (
@@ -369,7 +426,64 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
     _events(running, coordinator, today)
     _recruitment(recruiting, coordinator, counter)
     _invitation(recruiting, coordinator)
-    return SeedResult(created_users=counter[0], programmes=[running, recruiting])
+    _mentor_circle(running, coordinator)
+    matching = _matching(coordinator, today, counter)
+    return SeedResult(created_users=counter[0], programmes=[running, recruiting, matching])
+
+
+def _mentor_circle(programme: Programme, coordinator: User) -> None:
+    """The running programme's four mentors meet in a mentor circle, with the coordinator as supervisor."""
+    if programme.groups.filter(kind=GroupKind.MENTOR_CIRCLE).exists():
+        return
+    mentors = list(User.objects.filter(email__in=[email for email, _ in MENTORS]).order_by("email"))
+    create_circle(
+        programme=programme,
+        name="Mentor circle",
+        mentors=mentors,
+        supervisor=coordinator,
+        focus="Once a month: cases from our groups, and how we look after ourselves as mentors.",
+    )
+
+
+def _matching(coordinator: User, today: datetime.date, counter: list[int]) -> Programme:
+    """A programme that has finished recruiting: its accepted mentees wait to be put into groups, and its mentors
+    (two new ones and two from the running programme with a place left) wait to be matched."""
+    programme, created = Programme.objects.get_or_create(
+        name="Fresh Start 2027",
+        defaults={
+            "description": "Eight months of group mentoring for people who came to Germany in the last three years "
+            "and want to work in the field they trained for.",
+            "starts_on": today + datetime.timedelta(days=21),
+            "ends_on": today + datetime.timedelta(days=21 + 243),
+            "time_zone": DEMO_TIME_ZONE,
+            "status": ProgrammeStatus.RECRUITING,
+        },
+    )
+    add_member(programme=programme, user=coordinator, role=Role.COORDINATOR)
+    if not created:
+        return programme
+    update_recruitment(programme=programme, intro="", goal_areas=FRESH_START_AREAS)
+    areas = list(programme.goal_areas.order_by("position", "name"))
+    for name, area_indexes, languages, field, availability in FRESH_START_MENTEES:
+        mentee = _person(_email_for(name), name, counter)
+        application = submit_application(
+            programme=programme,
+            applicant=mentee,
+            role=Role.MENTEE,
+            answers={"languages": languages, "field": field, "goals": f"Work in {field.lower()} again."},
+            goal_areas=[areas[index] for index in area_indexes],
+            availability=availability,
+        )
+        decide(application=application, status=ApplicationStatus.ACCEPTED, by=coordinator, notify=False)
+    for email, (name, fields, availability) in FRESH_START_MENTORS.items():
+        mentor = _person(email, name, counter)
+        if not MentorProfile.objects.filter(user=mentor).exists():
+            save_own_profile(user=mentor, availability=availability, **fields)
+        add_member(programme=programme, user=mentor, role=Role.MENTOR)
+    for email in ("mentor.2@demo.example", "mentor.4@demo.example"):
+        add_member(programme=programme, user=User.objects.get(email=email), role=Role.MENTOR)
+    programme.move_to(ProgrammeStatus.MATCHING, by=coordinator)
+    return programme
 
 
 def _mentor_bank(programme: Programme, coordinator: User) -> None:

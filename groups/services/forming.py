@@ -37,6 +37,10 @@ class ProgrammeClosed(Exception):
     pass
 
 
+class EmptyProposal(Exception):
+    """The proposal has no groups: every mentee in it is left without one."""
+
+
 def name_formats() -> tuple[str, str]:
     """The suggested names of proposed groups, in the coordinator's language."""
     return (_("Group {number}: {topic}"), _("Group {number}"))
@@ -115,12 +119,19 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _mentioned(data: Mapping[str, Any]) -> set[int]:
+    """The mentee ids a saved proposal names (``Proposal.from_data`` has checked its shape)."""
+    ids = {mentee_id for group in data["groups"] for mentee_id in group["members"]}
+    return ids | set(data.get("unplaced", []))
+
+
 @transaction.atomic
 def confirm_proposal(*, programme: Programme, data: Mapping[str, Any], by: User) -> list[MentoringGroup]:
     """Creates the proposal's groups with their members, all or nothing.
 
     The programme's row is locked so that two coordinators confirming at once cannot place a mentee twice; the
-    proposal is then checked against the data as it is now. Raises ``StaleProposal`` if it no longer fits,
+    proposal is then checked against the data as it is now. Raises ``StaleProposal`` if it no longer fits (a mentee
+    in it was placed or left, or a mentee joined whom it does not name), ``EmptyProposal`` if it has no groups,
     ``NameTaken`` if a group of that name already exists, ``ProgrammeClosed`` for a closed programme.
     """
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
@@ -133,13 +144,13 @@ def confirm_proposal(*, programme: Programme, data: Mapping[str, Any], by: User)
         )
     except ValueError as error:
         raise StaleProposal(str(error)) from error
-    mentioned = {member.id for group in proposal.groups for member in group.members}
-    mentioned |= {member.id for member in proposal.unplaced}
-    if mentioned != set(unplaced) or not proposal.groups:
-        raise StaleProposal("Mentees have joined or left since the proposal was made.")
-    taken = set(
-        MentoringGroup.objects.filter(programme=locked).annotate(key=Lower("name")).values_list("key", flat=True)
-    )
+    # ``from_data`` adds the mentees accepted since as unplaced: the coordinator has not seen them, so the data
+    # itself must name every unplaced mentee.
+    if _mentioned(data) != set(unplaced):
+        raise StaleProposal("Mentees have joined since the proposal was made.")
+    if not proposal.groups:
+        raise EmptyProposal
+    taken = {name.casefold() for name in MentoringGroup.objects.filter(programme=locked).values_list("name", flat=True)}
     for group in proposal.groups:
         if group.custom_name and group.name.casefold() in taken:
             raise NameTaken(group.name)

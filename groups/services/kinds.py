@@ -90,6 +90,33 @@ def change_kind(*, group: MentoringGroup, kind: str) -> MentoringGroup:
     return locked
 
 
+@transaction.atomic
+def update_group(*, group: MentoringGroup, name: str, focus: str) -> MentoringGroup:
+    """Renames the group and changes its focus. The name must be unique in the programme, whatever the case
+    (``NameTaken``); a closed programme's groups stay as they are (``ProgrammeClosed``). The programme's row is
+    locked, as when groups are created, so that two groups cannot take the same name at once."""
+    programme = Programme.objects.select_for_update().get(pk=group.programme_id)
+    if programme.is_archived:
+        raise ProgrammeClosed
+    locked = MentoringGroup.objects.select_for_update().get(pk=group.pk)
+    name = " ".join(name.split())
+    if programme.groups.exclude(pk=locked.pk).filter(name__iexact=name).exists():
+        raise NameTaken(name)
+    locked.name, locked.focus = name, focus.strip()
+    locked.full_clean(exclude=["programme", "next_facilitator"], validate_unique=False, validate_constraints=False)
+    locked.save(update_fields=["name", "focus"])
+    return locked
+
+
+@transaction.atomic
+def save_settings(*, group: MentoringGroup, name: str, focus: str, kind: str | None = None) -> MentoringGroup:
+    """The group's settings page: name, focus and (for groups that are not mentor circles) kind, all or nothing.
+    Raises what ``change_kind`` and ``update_group`` raise."""
+    if kind is not None:
+        change_kind(group=group, kind=kind)
+    return update_group(group=group, name=name, focus=focus)
+
+
 def _peer_members(group: MentoringGroup) -> list[GroupMembership]:
     return list(group.memberships.current().filter(role=GroupRole.MENTEE).select_related("user"))
 
@@ -97,7 +124,9 @@ def _peer_members(group: MentoringGroup) -> list[GroupMembership]:
 @transaction.atomic
 def set_next_facilitator(*, group: MentoringGroup, user_id: int) -> MentoringGroup:
     """Who facilitates the peer group's next session: one of its current members."""
-    locked = MentoringGroup.objects.select_for_update().get(pk=group.pk)
+    locked = MentoringGroup.objects.select_for_update().select_related("programme").get(pk=group.pk)
+    if locked.programme.is_archived:
+        raise ProgrammeClosed
     if not locked.is_peer:
         raise ValueError("Only peer groups take turns facilitating.")
     if user_id not in {member.user_id for member in _peer_members(locked)}:

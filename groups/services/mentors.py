@@ -1,8 +1,9 @@
 """Matching mentors to groups: who can mentor, what each group needs, suggestions, asking a mentor, their answer.
 
 A mentor's load is the number of mentor-led groups they mentor in programmes that are not closed, plus the
-requests waiting for their answer; it never goes above ``MentorProfile.max_groups``. Asking a mentor locks their
-bank profile, so two coordinators asking the same mentor at once cannot both take their last place.
+requests waiting for their answer in such programmes; it never goes above ``MentorProfile.max_groups``. Asking a
+mentor locks their bank profile, so two coordinators asking the same mentor at once cannot both take their last
+place.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,6 +29,7 @@ from groups.models import (
     GroupWishes,
     MentorAssignment,
     MentoringGroup,
+    WishesAgreement,
 )
 from groups.services.wishes import member_applications
 from outbox.services import queue_email
@@ -90,15 +93,30 @@ def mentor_load(user_ids: Iterable[int]) -> Counter[int]:
         GroupMembership.objects.current()
         .filter(user_id__in=user_ids, role=GroupRole.MENTOR, group__kind=GroupKind.MENTOR_LED)
         .exclude(group__programme__status=ProgrammeStatus.CLOSED)
+        .order_by()
         .values_list("user_id", flat=True)
     )
     load.update(mentoring)
+    # A request in a programme that has closed can no longer be answered: it holds no place.
     load.update(
-        MentorAssignment.objects.filter(mentor_id__in=user_ids, status=AssignmentStatus.PENDING).values_list(
-            "mentor_id", flat=True
-        )
+        MentorAssignment.objects.filter(mentor_id__in=user_ids, status=AssignmentStatus.PENDING)
+        .exclude(group__programme__status=ProgrammeStatus.CLOSED)
+        .order_by()
+        .values_list("mentor_id", flat=True)
     )
     return load
+
+
+@dataclasses.dataclass(frozen=True)
+class Places:
+    """A mentor's places: the groups they have or are asked to take (``taken``), and the most they take."""
+
+    taken: int
+    most: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.most - self.taken)
 
 
 def programme_mentors(programme: Programme) -> QuerySet[User]:
@@ -124,15 +142,28 @@ def _profile(user: User) -> MentorProfile | None:
         return None
 
 
-def capacity_of(user: User, load: int) -> int:
-    profile = _profile(user)
-    return (profile.max_groups if profile else DEFAULT_CAPACITY) - load
-
-
-def candidates(programme: Programme) -> list[MentorCandidate]:
-    """The programme's mentors as matching sees them, with their free places now. Five queries."""
-    mentors = list(programme_mentors(programme))
+def places_of(mentors: Iterable[User]) -> dict[int, Places]:
+    """User id -> their places, for mentors fetched with their profile (``programme_mentors``). Two queries."""
+    mentors = list(mentors)
     load = mentor_load(mentor.pk for mentor in mentors)
+    found = {}
+    for mentor in mentors:
+        profile = _profile(mentor)
+        found[mentor.pk] = Places(taken=load[mentor.pk], most=profile.max_groups if profile else DEFAULT_CAPACITY)
+    return found
+
+
+def mentor_places(programme: Programme) -> list[tuple[User, Places]]:
+    """The programme's mentors by name, each with their places. Three queries."""
+    mentors = list(programme_mentors(programme).prefetch_related(None))
+    places = places_of(mentors)
+    return [(mentor, places[mentor.pk]) for mentor in mentors]
+
+
+def candidates_with_places(programme: Programme) -> tuple[list[MentorCandidate], dict[int, Places]]:
+    """The programme's mentors as matching sees them, and their places now. Five queries."""
+    mentors = list(programme_mentors(programme))
+    places = places_of(mentors)
     found = []
     for mentor in mentors:
         profile = _profile(mentor)
@@ -146,11 +177,16 @@ def candidates(programme: Programme) -> list[MentorCandidate]:
                 availability=frozenset(profile.availability if profile else ()),
                 gender=profile.gender if profile else "",
                 age_band=profile.age_band if profile else "",
-                capacity=max(0, capacity_of(mentor, load[mentor.pk])),
+                capacity=places[mentor.pk].free,
                 background=frozenset([profile.background] if profile and profile.background else []),
             )
         )
-    return found
+    return found, places
+
+
+def candidates(programme: Programme) -> list[MentorCandidate]:
+    """The programme's mentors as matching sees them, with their free places now. Five queries."""
+    return candidates_with_places(programme)[0]
 
 
 # What groups need -----------------------------------------------------------------------------------------------
@@ -183,16 +219,75 @@ def needs_with_wishes(needs: GroupNeeds, wishes: GroupWishes | None) -> GroupNee
 
 
 def group_needs(groups: Iterable[MentoringGroup]) -> dict[int, GroupNeeds]:
-    """Group id -> what the group needs from a mentor. Three queries, whatever the number of groups."""
+    """Group id -> what the group needs from a mentor. Four queries, whatever the number of groups."""
     groups = list(groups)
     applications = member_applications(groups)
     wishes = {wishes.group_id: wishes for wishes in GroupWishes.objects.filter(group__in=groups)}
-    found = {}
-    for group in groups:
-        members = [_wishes(application) for application in applications[group.pk]]
-        needs = GroupNeeds.from_members(group.pk, group.name, members)
-        found[group.pk] = needs_with_wishes(needs, wishes.get(group.pk))
-    return found
+    return {group.pk: _needs(group, applications[group.pk], wishes.get(group.pk)) for group in groups}
+
+
+def _needs(group: MentoringGroup, applications: list[Application], wishes: GroupWishes | None) -> GroupNeeds:
+    members = [_wishes(application) for application in applications]
+    return needs_with_wishes(GroupNeeds.from_members(group.pk, group.name, members), wishes)
+
+
+RECENT_DECLINES = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class Overview:
+    """The matching page: the groups without a mentor, the requests waiting, the recent declines, the groups with
+    a mentor, and every mentor with their places."""
+
+    group_count: int  # the programme's mentor-led groups
+    unmatched: list[MentoringGroup]  # with mentee_count, wishes_version and wishes_agreed
+    pending: list[MentorAssignment]
+    declined: list[MentorAssignment]
+    matched: list[GroupMembership]
+    mentors: list[tuple[User, Places]]
+
+
+def overview(programme: Programme) -> Overview:
+    """Everything the matching page shows. Eight queries, whatever the number of groups and mentors."""
+    current_mentee = GroupMembership.objects.current().filter(group=OuterRef("pk"), role=GroupRole.MENTEE)
+    agreed = (
+        WishesAgreement.objects.filter(wishes__group=OuterRef("pk"), version=OuterRef("wishes__version"))
+        .filter(
+            Exists(
+                GroupMembership.objects.current().filter(
+                    group_id=OuterRef("wishes__group_id"), user_id=OuterRef("user_id"), role=GroupRole.MENTEE
+                )
+            )
+        )
+        .order_by()
+        .values("wishes")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    mentee_count = current_mentee.order_by().values("group").annotate(count=Count("pk")).values("count")
+    unmatched = list(
+        unmatched_groups(programme)
+        .annotate(
+            mentee_count=Coalesce(Subquery(mentee_count), 0),
+            wishes_version=F("wishes__version"),
+            wishes_agreed=Coalesce(Subquery(agreed), 0),
+        )
+        .order_by("name", "pk")
+    )
+    mine = MentorAssignment.objects.filter(group__programme=programme).select_related("group", "mentor")
+    return Overview(
+        group_count=programme.groups.filter(kind=GroupKind.MENTOR_LED).count(),
+        unmatched=unmatched,
+        pending=list(mine.filter(status=AssignmentStatus.PENDING).order_by("created", "pk")),
+        declined=list(mine.filter(status=AssignmentStatus.DECLINED).order_by("-decided_at", "-pk")[:RECENT_DECLINES]),
+        matched=list(
+            GroupMembership.objects.current()
+            .filter(group__programme=programme, group__kind=GroupKind.MENTOR_LED, role=GroupRole.MENTOR)
+            .select_related("group", "user")
+            .order_by("group__name", "group_id", "user__display_name")
+        ),
+        mentors=mentor_places(programme),
+    )
 
 
 def unmatched_groups(programme: Programme) -> QuerySet[MentoringGroup]:
@@ -208,11 +303,94 @@ def suggestions(group: MentoringGroup) -> list[matching.Ranked]:
     return matching.rank(needs, candidates(group.programme))
 
 
+@dataclasses.dataclass(frozen=True)
+class Suggestions:
+    """What the suggestions page shows: the group's needs and wishes, and every mentor ranked, with their places."""
+
+    needs: GroupNeeds
+    wishes: GroupWishes | None
+    ranked: list[matching.Ranked]
+    places: dict[int, Places]
+
+
+def explain_suggestions(group: MentoringGroup) -> Suggestions:
+    """``suggestions`` with what the page needs to explain them. Nine queries, whatever the number of mentors."""
+    wishes = GroupWishes.objects.filter(group=group).first()
+    needs = _needs(group, member_applications([group])[group.pk], wishes)
+    found, places = candidates_with_places(group.programme)
+    return Suggestions(needs=needs, wishes=wishes, ranked=matching.rank(needs, found), places=places)
+
+
 def propose_all(programme: Programme) -> matching.Assignment:
     """The best set of mentors for all unmatched groups at once (see ``groups.matching.propose_all``)."""
     groups = list(unmatched_groups(programme).order_by("name", "pk"))
     needs = group_needs(groups)
     return matching.propose_all([needs[group.pk] for group in groups], candidates(programme))
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewedPair:
+    group: MentoringGroup
+    mentor: MentorCandidate
+    score: matching.Score
+    places: Places
+    still_open: bool  # the group still has no mentor and no request waiting
+
+
+@dataclasses.dataclass(frozen=True)
+class Review:
+    """A stored "propose all" as it scores now: its pairs, the groups it left out (with the reason), its total."""
+
+    pairs: list[ReviewedPair]
+    unmatched: list[tuple[MentoringGroup, str]]
+    missing: int  # pairs whose group or mentor is no longer in the programme
+
+    @property
+    def total(self) -> float:
+        return sum(round(pair.score.total * 10) for pair in self.pairs) / 10
+
+    @property
+    def is_stale(self) -> bool:
+        return bool(self.missing) or any(not pair.still_open or pair.score.blocking for pair in self.pairs)
+
+
+def review_proposal(programme: Programme, pairs: Mapping[int, int], unmatched: Mapping[int, str]) -> Review:
+    """Scores a stored proposal (group id -> mentor id) against the data as it is now. Nothing is saved."""
+    groups = {
+        group.pk: group
+        for group in programme.groups.filter(pk__in={*pairs, *unmatched}, kind=GroupKind.MENTOR_LED).order_by(
+            "name", "pk"
+        )
+    }
+    open_ids = set(unmatched_groups(programme).filter(pk__in=list(groups)).values_list("pk", flat=True))
+    needs = group_needs([groups[group_id] for group_id in pairs if group_id in groups])
+    found, places = candidates_with_places(programme)
+    by_id = {candidate.id: candidate for candidate in found}
+    # Each mentor's free places are shared by the pairs that propose them, as the proposal shared them.
+    proposed = Counter(mentor_id for mentor_id in pairs.values())
+    reviewed, missing = [], 0
+    for group_id, mentor_id in sorted(pairs.items(), key=lambda pair: _group_order(groups.get(pair[0]))):
+        group, candidate = groups.get(group_id), by_id.get(mentor_id)
+        if group is None or candidate is None:
+            missing += 1
+            continue
+        shared = dataclasses.replace(candidate, capacity=candidate.capacity - proposed[mentor_id] + 1)
+        reviewed.append(
+            ReviewedPair(
+                group=group,
+                mentor=candidate,
+                score=matching.score(needs[group_id], shared),
+                places=places[mentor_id],
+                still_open=group_id in open_ids,
+            )
+        )
+    left_out = [(groups[group_id], reason) for group_id, reason in unmatched.items() if group_id in groups]
+    left_out.sort(key=lambda pair: _group_order(pair[0]))
+    return Review(pairs=reviewed, unmatched=left_out, missing=missing)
+
+
+def _group_order(group: MentoringGroup | None) -> tuple:
+    return (0, group.name.casefold(), group.pk) if group is not None else (1, "", 0)
 
 
 # Asking a mentor, and their answer ------------------------------------------------------------------------------
@@ -300,6 +478,8 @@ def answer_request(*, assignment: MentorAssignment, accept: bool, note: str = ""
         raise AlreadyAnswered(locked.pk)
     if locked.group.programme.is_archived:
         raise ProgrammeClosed(locked.group.programme_id)
+    if accept and not programme_mentors(locked.group.programme).filter(pk=locked.mentor_id).exists():
+        raise NotAProgrammeMentor(locked.mentor_id)
     now = timezone.now()
     locked.decided_at = now
     locked.response_note = note.strip()

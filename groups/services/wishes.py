@@ -104,14 +104,20 @@ def _mentee_ids(group: MentoringGroup) -> set[int]:
 
 
 @transaction.atomic
-def update_wishes(*, wishes: GroupWishes, by: User, **fields: str) -> GroupWishes:
-    """A mentee changes the wishes: a new version, which they agree to by making it."""
+def update_wishes(*, wishes: GroupWishes, by: User, version: int | None = None, **fields: str) -> GroupWishes:
+    """A mentee changes the wishes: a new version, which they agree to by making it.
+
+    ``version`` is the version the mentee started from: if another mentee saved a change meanwhile, the change
+    is refused (``OutdatedVersion``) rather than silently undoing theirs. Saving without a change keeps the
+    version as it is."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise ValueError(f"Not a wish: {', '.join(sorted(unknown))}")
     locked = GroupWishes.objects.select_for_update().get(pk=wishes.pk)
     if by.pk not in _mentee_ids(locked.group):
         raise NotAMentee
+    if version is not None and version != locked.version:
+        raise OutdatedVersion
     if all(getattr(locked, name) == value for name, value in fields.items()):
         return locked
     for name, value in fields.items():

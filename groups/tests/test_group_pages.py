@@ -1,8 +1,17 @@
 import pytest
 from django.urls import reverse
 
-from groups.models import GroupMembership
-from mentoring.tests.factories import MentoringGroupFactory, ProgrammeFactory, UserFactory, add_to_group
+from groups.models import GroupKind, GroupMembership, GroupRole
+from groups.services.kinds import create_circle
+from groups.services.wishes import agree, start_wishes, update_wishes
+from mentoring.tests.factories import (
+    MentorAssignmentFactory,
+    MentoringGroupFactory,
+    ProgrammeFactory,
+    UserFactory,
+    add_to_group,
+    programme_mentor,
+)
 from mentoring.tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +46,7 @@ def test_a_group_without_a_mentor_says_so(as_user, world):
     group = MentoringGroupFactory(programme=world.programme, name="Unmatched")
     add_to_group(group, world.outsider, "mentee")
     text = as_user(world.outsider).get(reverse("groups:detail", kwargs={"pk": group.pk})).content.decode()
+    assert "No mentor yet" in text
     assert "has not matched a mentor with this group yet" in text
 
 
@@ -69,9 +79,111 @@ def test_my_groups_query_count_stays_flat(as_user, world):
 
 
 def test_group_detail_query_count_stays_flat(as_user, world):
+    """3 members (mentor and 2 mentees) against 9."""
+    add_to_group(world.group, UserFactory(), "mentee")
     client = as_user(world.mentor)
     url = reverse("groups:detail", kwargs={"pk": world.group.pk})
+    client.get(url)  # drafts the group's wishes
     small = count_queries(client, url)
-    for _ in range(4):
+    for _ in range(6):
         add_to_group(world.group, UserFactory(), "mentee")
+    assert count_queries(client, url) == small == 8
+
+
+def test_group_detail_query_count_stays_flat_for_the_coordinator_of_a_group_waiting_for_its_mentor(as_user, world):
+    group = MentoringGroupFactory(programme=world.programme, name="Waiting")
+    for _ in range(3):
+        add_to_group(group, UserFactory(), "mentee")
+    MentorAssignmentFactory(group=group, assigned_by=world.coordinator)
+    client = as_user(world.coordinator)
+    url = reverse("groups:detail", kwargs={"pk": group.pk})
+    client.get(url)
+    small = count_queries(client, url)
+    for _ in range(6):
+        add_to_group(group, UserFactory(), "mentee")
+    assert count_queries(client, url) == small == 9
+
+
+def test_circle_detail_query_count_stays_flat(as_user, world):
+    programme = world.programme
+    mentors = [programme_mentor(programme) for _ in range(3)]
+    circle = create_circle(programme=programme, name="Circle", mentors=mentors, supervisor=world.coordinator)
+    client = as_user(mentors[0])
+    url = reverse("groups:detail", kwargs={"pk": circle.pk})
+    small = count_queries(client, url)
+    for _ in range(6):
+        add_to_group(circle, UserFactory(), "mentor")
     assert count_queries(client, url) == small == 6
+
+
+# A mentor-led group: where the search for its mentor stands, and its wishes
+
+
+def detail(group):
+    return reverse("groups:detail", kwargs={"pk": group.pk})
+
+
+def suggestions(world, group):
+    return reverse("grouping:suggestions", kwargs={"pk": world.programme.pk, "group_pk": group.pk})
+
+
+@pytest.fixture
+def unmatched(world):
+    group = MentoringGroupFactory(programme=world.programme, name="Unmatched")
+    add_to_group(group, world.outsider, "mentee")
+    return group
+
+
+def test_a_group_waiting_for_its_mentors_answer_says_so(as_user, world, unmatched):
+    MentorAssignmentFactory(group=unmatched, assigned_by=world.coordinator, mentor=world.mentor)
+    text = as_user(world.outsider).get(detail(unmatched)).content.decode()
+    assert "Waiting for the mentor's answer" in text
+    assert "A mentor has been asked to take this group." in text
+    assert "Mina Mentor" not in text  # who was asked is the coordinator's business until they accept
+    text = as_user(world.coordinator).get(detail(unmatched)).content.decode()
+    assert "You asked Mina Mentor on" in text
+    assert suggestions(world, unmatched) not in text  # the group is not looking for a mentor now
+
+
+def test_a_group_without_a_mentor_says_no_mentor_yet(as_user, world, unmatched):
+    text = as_user(world.outsider).get(detail(unmatched)).content.decode()
+    assert "No mentor yet" in text
+    assert suggestions(world, unmatched) not in text  # for coordinators only
+
+
+def test_the_coordinator_is_pointed_to_a_mentor_for_an_unmatched_group(as_user, world, unmatched):
+    text = as_user(world.coordinator).get(detail(unmatched)).content.decode()
+    assert "Find a mentor for this group" in text
+    assert suggestions(world, unmatched) in text
+    assert reverse("groups:settings", kwargs={"pk": unmatched.pk}) in text
+    assert suggestions(world, world.group) not in as_user(world.coordinator).get(detail(world.group)).content.decode()
+
+
+def test_the_group_page_sums_up_the_wishes_and_who_agreed(as_user, world):
+    second = UserFactory()
+    add_to_group(world.group, second, "mentee")
+    wishes = start_wishes(world.group)
+    wishes = update_wishes(wishes=wishes, by=world.mentee, languages="English, Arabic", gender_preference="woman")
+    text = as_user(world.mentor).get(detail(world.group)).content.decode()
+    assert "English, Arabic" in text and "A woman" in text
+    assert "1 of 2 agreed" in text
+    assert "agreed by all" not in text
+    assert "Read the wishes and agree" not in text  # the mentor reads; only mentees agree
+    agree(wishes=wishes, user=second, version=wishes.version)
+    assert "agreed by all" in as_user(world.mentor).get(detail(world.group)).content.decode()
+
+
+def test_the_group_page_only_takes_get(as_user, world):
+    assert as_user(world.mentee).post(detail(world.group)).status_code == 405
+    assert as_user(world.mentee).post(reverse("groups:list")).status_code == 405
+
+
+def test_my_groups_describes_a_mentor_circle_and_a_peer_group_by_their_kind(as_user, world):
+    circle = MentoringGroupFactory(programme=world.programme, name="Circle", kind=GroupKind.MENTOR_CIRCLE)
+    add_to_group(circle, world.mentor, GroupRole.MENTOR)
+    add_to_group(circle, world.coordinator, GroupRole.SUPERVISOR)
+    peer = MentoringGroupFactory(programme=world.programme, name="Peers", kind=GroupKind.PEER)
+    add_to_group(peer, world.mentor, GroupRole.MENTEE)
+    page = as_user(world.mentor).get(reverse("groups:list")).content.decode()
+    assert "led by Cora Coordinator" in page
+    assert "Peer group · 1 member" in page

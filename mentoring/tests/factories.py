@@ -5,9 +5,10 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import GroupKind, GroupMembership, GroupRole, MentoringGroup
+from groups.models import AssignmentStatus, GroupKind, GroupMembership, GroupRole, MentorAssignment, MentoringGroup
 from programmes.models import (
     Application,
+    ApplicationStatus,
     GoalArea,
     Invitation,
     MentorProfile,
@@ -137,6 +138,37 @@ class ProgrammeEventFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
+class MentorAssignmentFactory(factory.django.DjangoModelFactory):
+    """A request to a mentor to take a group, waiting for their answer."""
+
+    class Meta:
+        model = MentorAssignment
+
+    group = factory.SubFactory(MentoringGroupFactory)
+    mentor = factory.SubFactory(UserFactory)
+    assigned_by = factory.SubFactory(UserFactory)
+    status = AssignmentStatus.PENDING
+
+
+def accepted_mentee(programme: Programme, *, goal_areas=(), user: User | None = None, **answers) -> User:
+    """A mentee of the programme with an accepted application (``answers`` override the application's fields)."""
+    user = user or UserFactory()
+    ProgrammeMembership.objects.get_or_create(programme=programme, user=user, role=Role.MENTEE)
+    application = ApplicationFactory(
+        programme=programme, applicant=user, role=Role.MENTEE, status=ApplicationStatus.ACCEPTED, **answers
+    )
+    application.goal_areas.set(goal_areas)
+    return user
+
+
+def programme_mentor(programme: Programme, *, user: User | None = None, **profile) -> User:
+    """A mentor of the programme with a profile in the mentor data bank (``profile`` overrides its fields)."""
+    user = user or UserFactory()
+    ProgrammeMembership.objects.get_or_create(programme=programme, user=user, role=Role.MENTOR)
+    MentorProfileFactory(user=user, **profile)
+    return user
+
+
 def add_to_group(group: MentoringGroup, user: User, role: str) -> GroupMembership:
     """Puts a person in a group, and in its programme with the matching role."""
     ProgrammeMembership.objects.get_or_create(programme=group.programme, user=user, role=role)
@@ -149,11 +181,14 @@ __all__ = [
     "GoalAreaFactory",
     "GroupRole",
     "InvitationFactory",
+    "MentorAssignmentFactory",
     "MentorProfileFactory",
     "MentoringGroupFactory",
     "ProgrammeEventFactory",
     "ProgrammeFactory",
     "ProgrammeMembershipFactory",
     "UserFactory",
+    "accepted_mentee",
     "add_to_group",
+    "programme_mentor",
 ]

@@ -223,7 +223,10 @@ class ApplicationForm(forms.ModelForm):
             (
                 _("Your wishes for a mentor"),
                 ["mentor_kind", "mentor_background", "gender_preference", "age_preference"],
-                _("We try to follow your wishes when we match groups with mentors."),
+                _(
+                    "We try to follow your wishes when we match groups with mentors. Your group sees these answers "
+                    "and the support you hope for, without your name, as the start of the wishes you agree together."
+                ),
             ),
             (_("Languages and needs"), ["languages", "needs_language_support", "accessibility_needs"], ""),
             (_("When you can meet"), ["availability", "availability_note"], ""),

@@ -195,6 +195,12 @@ class Programme(models.Model):
                 locked.invitations.filter(status=InvitationStatus.PENDING).update(
                     status=InvitationStatus.REVOKED, revoked_at=timezone.now()
                 )
+                from groups.models import AssignmentStatus, MentorAssignment
+
+                # Requests to mentors that nobody answered lapse, and no longer hold a place of theirs.
+                MentorAssignment.objects.filter(group__programme=locked, status=AssignmentStatus.PENDING).update(
+                    status=AssignmentStatus.WITHDRAWN, decided_at=timezone.now()
+                )
         self.status = status
         return change
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from groups.models import GroupMembership
+from groups.models import AssignmentStatus, GroupMembership, MentorAssignment
 from outbox.models import EmailStatus, OutgoingEmail
 from programmes.models import (
     Application,
@@ -107,6 +107,10 @@ def withdraw_member(*, membership: ProgrammeMembership, by: User | None = None) 
     GroupMembership.objects.current().filter(
         group__programme=programme, user_id=locked.user_id, role=locked.role
     ).update(left_at=now)
+    if locked.role == Role.MENTOR:  # requests to mentor one of its groups lapse
+        MentorAssignment.objects.filter(
+            group__programme=programme, mentor_id=locked.user_id, status=AssignmentStatus.PENDING
+        ).update(status=AssignmentStatus.WITHDRAWN, decided_at=now)
     logger.info("Membership %s withdrawn by %s", locked.pk, getattr(by, "pk", None))
     return locked
 
@@ -185,6 +189,9 @@ def anonymise_person(*, user: User, by: User | None = None) -> User:
         status=MembershipStatus.WITHDRAWN, left_at=now
     )
     GroupMembership.objects.current().filter(user=user).update(left_at=now)
+    MentorAssignment.objects.filter(mentor=user, status=AssignmentStatus.PENDING).update(
+        status=AssignmentStatus.WITHDRAWN, decided_at=now
+    )
 
     # What they wrote about themselves, and their gender and age, which could single them out in a small programme.
     # Roles, statuses, dates and the other choices stay for the figures.

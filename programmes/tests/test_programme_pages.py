@@ -10,6 +10,7 @@ from mentoring.tests.factories import (
     ProgrammeEventFactory,
     ProgrammeFactory,
     UserFactory,
+    accepted_mentee,
     add_to_group,
 )
 from mentoring.tests.querycount import count_queries
@@ -202,4 +203,17 @@ def test_programme_detail_query_count_stays_flat(as_user, world):
         InvitationFactory(programme=world.programme)
         ApplicationFactory(programme=world.programme)
         ProgrammeEventFactory(programme=world.programme)
-    assert count_queries(client, url) == small == 11
+    assert count_queries(client, url) == small == 13  # 11, and the counts of unplaced mentees and unmatched groups
+
+
+def test_the_overview_points_to_mentees_without_a_group_and_groups_without_a_mentor(as_user, world):
+    accepted_mentee(world.programme)
+    accepted_mentee(world.programme)
+    MentoringGroupFactory(programme=world.programme, name="Group C")  # no mentor yet
+    response = as_user(world.coordinator).get(reverse("programmes:detail", kwargs={"pk": world.programme.pk}))
+    page = response.content.decode()
+    assert "2 accepted mentees without a group" in page
+    assert reverse("grouping:groups", kwargs={"pk": world.programme.pk}) in page
+    # Group B (only a mentee) and Group C have no mentor; Group A has Mina.
+    assert "2 groups without a mentor" in page
+    assert reverse("grouping:matching", kwargs={"pk": world.programme.pk}) in page

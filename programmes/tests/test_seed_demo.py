@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import GroupMembership, MentoringGroup
+from groups.models import GroupKind, GroupMembership, MentoringGroup
+from groups.services.forming import propose, unplaced_mentees
+from groups.services.mentors import candidates
 from outbox.models import OutgoingEmail
 from programmes.models import (
     Application,
@@ -28,17 +30,31 @@ from programmes.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_has_a_running_and_a_recruiting_programme_with_four_groups(settings):
+def test_demo_data_has_a_running_a_matching_and_a_recruiting_programme(settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=None)
     running = Programme.objects.get(status=ProgrammeStatus.RUNNING)
     assert Programme.objects.filter(status=ProgrammeStatus.RECRUITING).count() == 1
-    assert running.groups.count() == 4
+    assert running.groups.filter(kind=GroupKind.MENTOR_LED).count() == 4
     assert running.memberships.filter(role=Role.MENTOR).count() == 4
     assert 16 <= running.memberships.filter(role=Role.MENTEE).count() <= 20
-    for group in running.groups.all():
+    for group in running.groups.filter(kind=GroupKind.MENTOR_LED):
         assert group.memberships.filter(role="mentor").count() == 1
         assert 4 <= group.memberships.filter(role="mentee").count() <= 5
+    circle = running.groups.get(kind=GroupKind.MENTOR_CIRCLE)
+    assert circle.memberships.filter(role="mentor").count() == 4
+    assert circle.memberships.get(role="supervisor").user.email == "coordinator@demo.example"
+
+
+def test_the_programme_in_matching_has_mentees_to_place_and_mentors_with_room(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=None)
+    matching = Programme.objects.get(status=ProgrammeStatus.MATCHING)
+    assert unplaced_mentees(matching).count() == 14
+    proposal = propose(matching)
+    assert len(proposal.groups) == 3 and not proposal.unplaced
+    free = [candidate for candidate in candidates(matching) if candidate.capacity > 0]
+    assert sum(candidate.capacity for candidate in free) >= 3
 
 
 def test_seeding_twice_changes_nothing(settings):

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups.models import GroupMembership, GroupRole
+from groups.services.forming import unplaced_mentees
+from groups.services.mentors import unmatched_groups
 from programmes.access import can_create_programmes, programme_for
 from programmes.forms import ProgrammeForm
 from programmes.models import (
@@ -83,6 +85,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "new_applications": programme.applications.filter(status=ApplicationStatus.SUBMITTED).count(),
         "upcoming_events": programme.events.filter(cancelled_at__isnull=True, ends_at__gt=timezone.now()).count(),
     }
+    grouping = {
+        "unplaced_count": unplaced_mentees(programme).count(),
+        "unmatched_count": unmatched_groups(programme).count(),
+    }
     return render(
         request,
         "programmes/programme_detail.html",
@@ -94,6 +100,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mentees": people[Role.MENTEE],
             "statuses": ProgrammeStatus,
             **recruitment,
+            **grouping,
         },
     )
 

@@ -1,0 +1,1 @@
+"""The forms of the groups pages, one module per topic."""
