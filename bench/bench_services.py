@@ -184,8 +184,23 @@ def run() -> int:
     print(
         f"  {len(assignment.proposals)} matched, {len(assignment.unmatched)} unmatched, total {assignment.total:,.1f}"
     )
+    from django.db import connection, reset_queries
+
+    from groups.services.mentors import confirm_all
+
+    coordinator = matching.memberships.first().user
+    reset_queries()
+    start = time.perf_counter()
+    asked = confirm_all(programme=matching, pairs=assignment.pairs, by=coordinator)
+    asking_time = time.perf_counter() - start
+    queries = len(connection.queries)
+    print(f"ask the proposed mentors ({len(asked)} requests, once): {asking_time:.3f} s, {queries} queries")
     failed = False
-    for label, seconds in (("propose groups", forming_time), ("propose mentors", matching_time)):
+    for label, seconds in (
+        ("propose groups", forming_time),
+        ("propose mentors", matching_time),
+        ("ask the proposed mentors", asking_time),
+    ):
         if seconds > LIMIT_SECONDS:
             print(f"FAIL: {label} took {seconds:.3f} s, over {LIMIT_SECONDS} s")
             failed = True

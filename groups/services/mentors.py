@@ -396,32 +396,62 @@ def _group_order(group: MentoringGroup | None) -> tuple:
 # Asking a mentor, and their answer ------------------------------------------------------------------------------
 
 
-def _assign(*, programme: Programme, group_id: int, mentor: User, by: User) -> MentorAssignment:
-    group = MentoringGroup.objects.select_for_update().filter(pk=group_id, programme=programme).first()
-    if group is None or group.kind != GroupKind.MENTOR_LED:
-        raise NotMentorLed(group_id)
-    if not unmatched_groups(programme).filter(pk=group.pk).exists():
-        raise AlreadyMatched(group.pk)
-    if not programme_mentors(programme).filter(pk=mentor.pk).exists():
-        raise NotAProgrammeMentor(mentor.pk)
-    MentorProfile.objects.get_or_create(user=mentor, defaults={"max_groups": DEFAULT_CAPACITY})
-    profile = MentorProfile.objects.select_for_update().select_related("user").get(user=mentor)
-    if mentor_load([mentor.pk])[mentor.pk] >= profile.max_groups:
-        raise NoCapacity(mentor.pk)
-    needs = group_needs([group])[group.pk]
-    candidate = next(c for c in candidates(programme) if c.id == mentor.pk)
-    score = matching.score(needs, candidate)
-    assignment = MentorAssignment.objects.create(
-        group=group, mentor=mentor, assigned_by=by, score=Decimal(str(score.total))
+def _ask(*, programme: Programme, pairs: Mapping[int, int], by: User) -> list[MentorAssignment]:
+    """Asks each mentor to take their group (group id -> mentor id), checking every pair first, in a number of
+    queries that does not grow with the pairs but for the rows written. The caller holds the programme's lock;
+    the groups and the mentors' bank profiles are locked here, so a place cannot be taken twice."""
+    group_ids = sorted(pairs)
+    groups = {
+        group.pk: group
+        for group in MentoringGroup.objects.select_for_update().filter(pk__in=group_ids, programme=programme)
+    }
+    for group_id in group_ids:
+        if group_id not in groups or groups[group_id].kind != GroupKind.MENTOR_LED:
+            raise NotMentorLed(group_id)
+    still_open = set(unmatched_groups(programme).filter(pk__in=group_ids).values_list("pk", flat=True))
+    for group_id in group_ids:
+        if group_id not in still_open:
+            raise AlreadyMatched(group_id)
+    wanted = Counter(pairs.values())
+    mentors = {user.pk: user for user in programme_mentors(programme).filter(pk__in=list(wanted))}
+    for mentor_id in sorted(wanted):
+        if mentor_id not in mentors:
+            raise NotAProgrammeMentor(mentor_id)
+    without = set(wanted) - set(
+        MentorProfile.objects.filter(user_id__in=list(wanted)).values_list("user_id", flat=True)
     )
-    queue_email(
-        kind=ASSIGNMENT_EMAIL,
-        obj=assignment,
-        to=mentor.email,
-        recipient=mentor,
-        key=f"{ASSIGNMENT_EMAIL}:{assignment.pk}",
+    MentorProfile.objects.bulk_create(
+        [MentorProfile(user_id=pk, max_groups=DEFAULT_CAPACITY) for pk in sorted(without)], ignore_conflicts=True
     )
-    return assignment
+    profiles = {
+        profile.user_id: profile
+        for profile in MentorProfile.objects.select_for_update().filter(user_id__in=list(wanted)).order_by("pk")
+    }
+    load = mentor_load(list(wanted))
+    for mentor_id in sorted(wanted):
+        if load[mentor_id] + wanted[mentor_id] > profiles[mentor_id].max_groups:
+            raise NoCapacity(mentor_id)
+    needs = group_needs(groups[group_id] for group_id in group_ids)
+    found = {candidate.id: candidate for candidate in candidates(programme)}
+    asked = []
+    for group_id in group_ids:
+        mentor = mentors[pairs[group_id]]
+        # Scored as when the mentor had a place for each group they are asked for now.
+        candidate = dataclasses.replace(found[mentor.pk], capacity=max(1, found[mentor.pk].capacity))
+        score = matching.score(needs[group_id], candidate)
+        asked.append(
+            MentorAssignment(group=groups[group_id], mentor=mentor, assigned_by=by, score=Decimal(str(score.total)))
+        )
+    MentorAssignment.objects.bulk_create(asked)
+    for assignment in asked:
+        queue_email(
+            kind=ASSIGNMENT_EMAIL,
+            obj=assignment,
+            to=assignment.mentor.email,
+            recipient=assignment.mentor,
+            key=f"{ASSIGNMENT_EMAIL}:{assignment.pk}",
+        )
+    return asked
 
 
 def _lock_programme(programme: Programme) -> Programme:
@@ -435,7 +465,7 @@ def _lock_programme(programme: Programme) -> Programme:
 def assign_mentor(*, group: MentoringGroup, mentor: User, by: User) -> MentorAssignment:
     """Asks a mentor to take a group; they get an email and answer in the product."""
     programme = _lock_programme(group.programme)
-    return _assign(programme=programme, group_id=group.pk, mentor=mentor, by=by)
+    return _ask(programme=programme, pairs={group.pk: mentor.pk}, by=by)[0]
 
 
 @transaction.atomic
@@ -443,16 +473,12 @@ def confirm_all(*, programme: Programme, pairs: Mapping[int, int], by: User) -> 
     """Asks every mentor of a reviewed "propose all" (group id -> mentor id), all or nothing. ``StaleMatching``
     if any pair can no longer be made."""
     locked = _lock_programme(programme)
-    mentors = {user.pk: user for user in programme_mentors(locked).filter(pk__in=set(pairs.values()))}
-    made = []
-    for group_id, mentor_id in sorted(pairs.items()):
-        if mentor_id not in mentors:
-            raise StaleMatching(f"Mentor {mentor_id} is no longer a mentor of the programme.")
-        try:
-            made.append(_assign(programme=locked, group_id=group_id, mentor=mentors[mentor_id], by=by))
-        except MatchingError as error:
-            raise StaleMatching(f"Group {group_id}: {type(error).__name__}") from error
-    return made
+    if not pairs:
+        return []
+    try:
+        return _ask(programme=locked, pairs=pairs, by=by)
+    except MatchingError as error:
+        raise StaleMatching(f"{type(error).__name__}: {error}") from error
 
 
 @transaction.atomic

@@ -256,7 +256,7 @@ def test_a_broken_version_in_the_form_does_not_block_the_change(as_user, world):
 
 def test_agreeing_without_a_version_asks_to_read_the_wishes(as_user, world):
     response = as_user(world.mentee).post(agree_url(world.group), {}, follow=True)
-    assert "Please read the wishes, then press “I agree” below them." in response.content.decode()
+    assert "Please read the wishes, then press “I agree to these wishes” below them." in response.content.decode()
     assert not WishesAgreement.objects.exists()
 
 

@@ -18,12 +18,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
-from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from groups import proposals
+from groups import proposals, wording
 from groups.forms.forming import (
     DISCARD,
     MERGE,
@@ -39,7 +38,7 @@ from groups.forms.forming import (
     SplitForm,
 )
 from groups.models import AssignmentStatus, GroupMembership, GroupRole, MentorAssignment
-from groups.proposals import Proposal, ProposalWarning, ProposedGroup, Share, WarningCode
+from groups.proposals import Proposal, ProposedGroup
 from groups.services.forming import (
     EmptyProposal,
     NameTaken,
@@ -50,9 +49,8 @@ from groups.services.forming import (
     propose,
     unplaced_mentees,
 )
-from groups.similarity import SLOT_ORDER, Mentee
 from programmes.access import programme_for
-from programmes.models import Availability, Programme
+from programmes.models import Programme
 
 
 def _key(programme: Programme) -> str:
@@ -347,126 +345,6 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# What the proposal page shows
-
-
-def _slot(code: str) -> str:
-    return str(Availability(code).label) if code in Availability.values else code
-
-
-def _person(mentee: Mentee) -> dict:
-    return {
-        "id": mentee.id,
-        "name": mentee.name,
-        "languages": ", ".join(sorted(mentee.languages, key=str.casefold)),
-        "goal_areas": ", ".join(sorted(mentee.goal_areas, key=str.casefold)),
-        "field": mentee.field,
-        "availability": ", ".join(_slot(code) for code in SLOT_ORDER if code in mentee.availability),
-    }
-
-
-def _shares(group: ProposedGroup) -> dict:
-    """The group's explanation in sentences: what all of them share, what some share, where they differ."""
-    explanation = group.explanation()
-    kinds = [
-        (_("Goal areas"), explanation.goal_areas, str),
-        (_("Languages"), explanation.languages, str),
-        (_("Can meet"), explanation.availability, _slot),
-        (_("Field"), explanation.fields, str),
-    ]
-
-    def some(share: Share, label) -> str:
-        return _("%(label)s (%(count)s of %(total)s)") % {
-            "label": label(share.label),
-            "count": share.count,
-            "total": share.total,
-        }
-
-    everyone = [
-        (kind, ", ".join(label(share.label) for share in shares if share.by_all))
-        for kind, shares, label in kinds
-        if any(share.by_all for share in shares)
-    ]
-    partly = [
-        (kind, ", ".join(some(share, label) for share in shares if not share.by_all))
-        for kind, shares, label in kinds
-        if any(not share.by_all for share in shares)
-    ]
-    differences = [
-        _("Only %(mentee)s chose %(area)s.") % {"mentee": mentee.name, "area": area}
-        for area, mentee in explanation.unique_goal_areas
-    ]
-    differences += [
-        _("%(mentee)s speaks no language of the others.") % {"mentee": mentee.name}
-        for mentee in explanation.without_shared_language
-    ]
-    differences += [
-        _("%(mentee)s can meet at none of the others' times.") % {"mentee": mentee.name}
-        for mentee in explanation.without_shared_slot
-    ]
-    return {"size": explanation.size, "everyone": everyone, "partly": partly, "differences": differences}
-
-
-SIZE_WARNINGS = (WarningCode.GROUP_TOO_SMALL, WarningCode.GROUP_TOO_LARGE)
-
-
-def _warning(warning: ProposalWarning, current: Proposal, programme: Programme, names: dict[int, str]) -> dict:
-    people = [names[mentee_id] for mentee_id in warning.mentee_ids if mentee_id in names]
-    count = len(people)
-    values = {
-        "count": count,
-        "names": get_text_list(people, _("and")),
-        "min": programme.group_size_min,
-        "max": programme.group_size_max,
-    }
-    group = current.groups[warning.group] if warning.group is not None else None
-    if group is not None:
-        values["group"] = group.name
-        values["count"] = len(group.members) if warning.code in SIZE_WARNINGS else count
-    code = warning.code
-    if code == WarningCode.TOO_FEW_MENTEES:
-        text = ngettext(
-            "There is only %(count)d mentee to place, fewer than the smallest group (%(min)d). "
-            "You can still create the group, or wait for more mentees.",
-            "There are only %(count)d mentees to place, fewer than the smallest group (%(min)d). "
-            "You can still create the group, or wait for more mentees.",
-            count,
-        )
-    elif code == WarningCode.GROUP_TOO_SMALL:
-        text = ngettext(
-            "“%(group)s” has only %(count)d mentee. In this programme, groups have %(min)d to %(max)d mentees.",
-            "“%(group)s” has only %(count)d mentees. In this programme, groups have %(min)d to %(max)d mentees.",
-            values["count"],
-        )
-    elif code == WarningCode.GROUP_TOO_LARGE:
-        text = _("“%(group)s” has %(count)d mentees. In this programme, groups have %(min)d to %(max)d mentees.")
-    elif code == WarningCode.UNPLACED:
-        text = ngettext(
-            "%(count)d mentee has no group yet: %(names)s.",
-            "%(count)d mentees have no group yet: %(names)s.",
-            count,
-        )
-    elif code == WarningCode.SHARES_NOTHING:
-        text = _(
-            "The members of “%(group)s” have no language, time, goal area or field that they all share: %(names)s."
-        )
-    elif code == WarningCode.NO_COMMON_LANGUAGE:
-        text = ngettext(
-            "Not everyone in “%(group)s” speaks one language. %(names)s does not speak the language most of the "
-            "group speaks.",
-            "Not everyone in “%(group)s” speaks one language. %(names)s do not speak the language most of the "
-            "group speaks.",
-            count,
-        )
-    else:  # WarningCode.NO_COMMON_SLOT
-        text = ngettext(
-            "Not everyone in “%(group)s” can meet at the same time. %(names)s cannot meet when most of the group can.",
-            "Not everyone in “%(group)s” can meet at the same time. %(names)s cannot meet when most of the group can.",
-            count,
-        )
-    return {"text": text % values, "group_index": warning.group, "group": group}
-
-
 def _options(groups: list[ProposedGroup], leave_out: int | None = None) -> SafeString:
     """The <option>s for the groups of the proposal but one, built once per group rather than once per mentee."""
     return format_html_join(
@@ -492,8 +370,8 @@ def _render(
                 "size": len(group.members),
                 "too_small": len(group.members) < programme.group_size_min,
                 "too_large": len(group.members) > programme.group_size_max,
-                "shares": _shares(group) if len(group.members) >= 2 else None,
-                "members": [_person(mentee) for mentee in group.members],
+                "shares": wording.shares(group) if len(group.members) >= 2 else None,
+                "members": [wording.person(mentee) for mentee in group.members],
                 "other_groups": _options(current.groups, index),
                 "name_value": rename_form.data.get("name", "") if renaming else group.name,
                 "name_errors": rename_form.errors.get("name", []) if renaming else [],
@@ -506,9 +384,9 @@ def _render(
             "programme": programme,
             "proposal": current,
             "cards": cards,
-            "unplaced": [_person(mentee) for mentee in current.unplaced],
+            "unplaced": [wording.person(mentee) for mentee in current.unplaced],
             "all_groups": _options(current.groups),
-            "warnings": [_warning(warning, current, programme, names) for warning in current.warnings],
+            "warnings": [wording.warning(warning, current, programme, names) for warning in current.warnings],
             "placed_count": sum(len(group.members) for group in current.groups),
             "similarity": round(current.similarity() * 100),
             "name_max_length": proposals.NAME_MAX_LENGTH,

@@ -4,7 +4,6 @@ proposing mentors for all groups at once; and the page where a mentor answers a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,183 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from groups import matching as algorithm
+from groups import wording
 from groups.access import programme_group, request_for
 from groups.forms.matching import AnswerForm, AssignForm
 from groups.models import AssignmentStatus, GroupRole, GroupWishes, MentorAssignment, MentoringGroup
 from groups.services import mentors
 from programmes.access import programme_for
-from programmes.models import AgeBand, Availability, Programme
-
-# Phrasing a score ------------------------------------------------------------------------------------------------
-
-CRITERION_LABELS = {
-    algorithm.EXPERTISE: gettext_lazy("Goal areas"),
-    algorithm.GENDER: gettext_lazy("Gender"),
-    algorithm.AGE: gettext_lazy("Age"),
-    algorithm.BACKGROUND: gettext_lazy("Background"),
-    algorithm.LANGUAGE: gettext_lazy("Language"),
-    algorithm.AVAILABILITY: gettext_lazy("Time to meet"),
-    algorithm.CAPACITY: gettext_lazy("Free places"),
-}
-WISHED_GENDER = {"woman": gettext_lazy("a woman"), "man": gettext_lazy("a man")}
-WISHED_AGE = {
-    algorithm.YOUNGER: gettext_lazy("younger than the members"),
-    algorithm.SIMILAR: gettext_lazy("about the members' age"),
-    algorithm.OLDER: gettext_lazy("older than the members"),
-}
-UNMATCHED_REASONS = {
-    algorithm.NO_CAPACITY: gettext_lazy("No mentor who could take this group has a free place."),
-    algorithm.NO_SHARED_LANGUAGE: gettext_lazy("No mentor speaks a language that every member speaks."),
-}
-
-
-@dataclass(frozen=True)
-class Explained:
-    """One criterion of a score as the pages show it."""
-
-    code: str
-    label: str
-    points: float
-    max_points: int
-    text: str
-    blocking: bool
-
-
-def _listed(items) -> str:
-    return ", ".join(str(item) for item in items)
-
-
-def _slots(slots) -> str:
-    labels = dict(Availability.choices)
-    return _listed(labels.get(slot, slot) for slot in slots)
-
-
-def _expertise(detail: Mapping[str, Any]) -> str:
-    if not detail["assessed"]:
-        return _("The group chose no goal areas.")
-    areas = detail["areas"]
-    touched = [area for area in areas if area["coverage"] > 0]
-    if not touched:
-        return _("Covers none of the group's goal areas.")
-    names = [
-        area["area"] if area["coverage"] >= 1 else _("%(area)s (partly)") % {"area": area["area"]} for area in touched
-    ]
-    text = ngettext(
-        "Covers %(count)d of %(total)d goal area: %(areas)s.",
-        "Covers %(count)d of %(total)d goal areas: %(areas)s.",
-        len(areas),
-    ) % {"count": len(touched), "total": len(areas), "areas": _listed(names)}
-    expertise = sorted({item for area in touched for item in area["expertise"]}, key=str.casefold)
-    if expertise:
-        text += " " + _("From their expertise: %(items)s.") % {"items": _listed(expertise)}
-    return text
-
-
-def _gender(detail: Mapping[str, Any]) -> str:
-    if not detail["assessed"]:
-        return _("The group has no wish about the mentor's gender.")
-    wish = {"wish": WISHED_GENDER.get(detail["wished"], detail["wished"])}
-    if detail["met"] is None:
-        return _("The group wishes for %(wish)s. The mentor did not give their gender.") % wish
-    if detail["met"]:
-        return _("The group wishes for %(wish)s. Met.") % wish
-    return _("The group wishes for %(wish)s. Not met.") % wish
-
-
-def _age(detail: Mapping[str, Any]) -> str:
-    if not detail["assessed"]:
-        return _("The group has no wish about the mentor's age.")
-    values = {
-        "wish": WISHED_AGE.get(detail["wished"], detail["wished"]),
-        "band": dict(AgeBand.choices).get(detail["mentor"], detail["mentor"]),
-    }
-    if detail["met"] is None:
-        return _("The group wishes for someone %(wish)s. The mentor's or the members' age is not known.") % values
-    if detail["met"]:
-        return _("The group wishes for someone %(wish)s. Met (%(band)s).") % values
-    return _("The group wishes for someone %(wish)s. Not met (%(band)s).") % values
-
-
-def _background(detail: Mapping[str, Any]) -> str:
-    if not detail["assessed"]:
-        return _("The group did not describe a background.")
-    if detail["matched"]:
-        return _("Their background has what the group wishes for: %(words)s.") % {"words": _listed(detail["matched"])}
-    return _("Nothing in their background matches what the group wishes for.")
-
-
-def _language(detail: Mapping[str, Any]) -> str:
-    if not detail["assessed"]:
-        return _("The members gave no languages.")
-    if detail["shared"]:
-        text = _("Speaks %(languages)s.") % {"languages": _listed(detail["shared"])}
-    elif detail.get("group"):
-        text = _("Speaks none of the group's languages (%(languages)s).") % {"languages": _listed(detail["group"])}
-    else:
-        text = _("The members have no language in common.")
-    if detail.get("also_spoken"):
-        text += " " + _("Also speaks %(languages)s, which some members speak.") % {
-            "languages": _listed(detail["also_spoken"])
-        }
-    return text
-
-
-def _availability(detail: Mapping[str, Any]) -> str:
-    if not detail["assessed"]:
-        return _("The members have no time in common, or did not say.")
-    if detail["shared"]:
-        return _("Can meet: %(slots)s.") % {"slots": _slots(detail["shared"])}
-    return _("Cannot meet when the group can (%(slots)s).") % {"slots": _slots(detail["group"])}
-
-
-def _capacity(places: mentors.Places) -> str:
-    held = ngettext("%(taken)d of %(most)d group", "%(taken)d of %(most)d groups", places.most) % {
-        "taken": places.taken,
-        "most": places.most,
-    }
-    if not places.free:
-        return _("No free place (%(places)s).") % {"places": held}
-    return ngettext("%(free)d free place (%(places)s).", "%(free)d free places (%(places)s).", places.free) % {
-        "free": places.free,
-        "places": held,
-    }
-
-
-PHRASES = {
-    algorithm.EXPERTISE: _expertise,
-    algorithm.GENDER: _gender,
-    algorithm.AGE: _age,
-    algorithm.BACKGROUND: _background,
-    algorithm.LANGUAGE: _language,
-    algorithm.AVAILABILITY: _availability,
-}
-
-
-def _phrase(criterion: algorithm.Criterion, places: mentors.Places) -> str:
-    if criterion.code == algorithm.CAPACITY:
-        return _capacity(places)
-    return PHRASES[criterion.code](criterion.detail)
-
-
-def explain(score: algorithm.Score, places: mentors.Places) -> list[Explained]:
-    """Each criterion of a score with its points and a short sentence saying what matched."""
-    return [
-        Explained(
-            code=criterion.code,
-            label=str(CRITERION_LABELS[criterion.code]),
-            points=criterion.points,
-            max_points=criterion.max_points,
-            text=_phrase(criterion, places),
-            blocking=criterion.blocking,
-        )
-        for criterion in score.criteria
-    ]
-
+from programmes.models import Availability, Programme
 
 # The coordinator's pages -----------------------------------------------------------------------------------------
 
@@ -235,7 +68,7 @@ def suggestions(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
     rows = []
     for ranked in found.ranked if found else ():
         places = found.places[ranked.mentor.id]
-        criteria = explain(ranked.score, places)
+        criteria = wording.explain(ranked.score, places)
         rows.append(
             {
                 "mentor": ranked.mentor,
@@ -259,7 +92,7 @@ def suggestions(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
             "wishes": found.wishes if found else None,
             "goal_areas": found.needs.goal_areas if found else (),
             "common_languages": sorted(found.needs.languages, key=str.casefold) if found else [],
-            "common_slots": _slots(sorted(found.needs.availability, key=_slot_order)) if found else "",
+            "common_slots": wording.slot_labels(sorted(found.needs.availability, key=_slot_order)) if found else "",
             "rows": rows,
             "can_ask": group.has_mentor and not current_mentors and not waiting and not programme.is_archived,
         },
@@ -375,9 +208,9 @@ def propose_all(request: HttpRequest, pk: int) -> HttpResponse:
     if stored is None:
         return redirect("grouping:matching", pk=programme.pk)
     review = mentors.review_proposal(programme, *stored)
-    rows = [{"pair": pair, "criteria": explain(pair.score, pair.places)} for pair in review.pairs]
+    rows = [{"pair": pair, "criteria": wording.explain(pair.score, pair.places)} for pair in review.pairs]
     unmatched = [
-        {"group": group, "reason": UNMATCHED_REASONS.get(reason, reason)} for group, reason in review.unmatched
+        {"group": group, "reason": wording.UNMATCHED_REASONS.get(reason, reason)} for group, reason in review.unmatched
     ]
     return render(
         request,

@@ -136,7 +136,7 @@ def agree_to_wishes(request: HttpRequest, pk: int) -> HttpResponse:
     wishes = start_wishes(group)
     form = AgreeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please read the wishes, then press “I agree” below them."))
+        messages.error(request, _("Please read the wishes, then press “I agree to these wishes” below them."))
         return redirect("groups:wishes", pk=group.pk)
     try:
         agree(wishes=wishes, user=request.user, version=form.cleaned_data["version"])
