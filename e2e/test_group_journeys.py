@@ -125,8 +125,9 @@ def test_a_coordinator_fixes_the_proposed_groups_renames_one_and_creates_them(sc
     )
     founders = card(page, "Group 1: Starting a business")
     expect(founders).to_contain_text("3 mentees")
-    for shared in ("All 3 share:", "Goal areas: Starting a business", "Languages: German", "Can meet: Weekday evenings"):
+    for shared in ["All 3 share:", "Goal areas: Starting a business", "Languages: German", "Field: Trade"]:
         expect(founders).to_contain_text(shared)
+    expect(founders).to_contain_text("Can meet: Weekday evenings")
     mixed = card(page, "Group 2: Starting a business")
     expect(mixed).to_contain_text("Nothing is shared by all of them.")
     expect(mixed).to_contain_text("Fay Fisher speaks no language of the others.")
@@ -145,10 +146,8 @@ def test_a_coordinator_fixes_the_proposed_groups_renames_one_and_creates_them(sc
     mixed = card(page, "Group 2: Starting a business")
     expect(mixed).to_contain_text("2 mentees")
     expect(mixed).to_contain_text("Too small")
-    expect(page.get_by_role("region", name="Check these first")).to_have_text(
-        re.compile(
-            "“Group 2: Starting a business” has only 2 mentees. In this programme, groups have 3 to 5 mentees."
-        )
+    expect(page.get_by_role("region", name="Check these first")).to_contain_text(
+        "“Group 2: Starting a business” has only 2 mentees. In this programme, groups have 3 to 5 mentees."
     )
     width.check("proposal after a move")
     page.shot("groups-proposal-moved")
@@ -206,7 +205,6 @@ def test_moving_a_mentee_works_from_the_keyboard_alone(screen, live_server, worl
     expect(page.get_by_role("heading", name="Proposed groups", level=1)).to_be_visible()
     founders = page.get_by_role("article", name=re.compile(r"^Group \d: Starting a business$"))
     expect(founders).to_contain_text("All 3 share:")
-    expect(founders.get_by_role("listitem").first).to_contain_text("Anna Adler")
 
     # From the group's name, Tab reaches its Rename button, then the "Move … to" list of its first member.
     founders.get_by_role("textbox", name=re.compile("^Name")).focus()

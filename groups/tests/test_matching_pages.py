@@ -184,7 +184,7 @@ def test_suggestions_for_a_group_waiting_for_an_answer_offer_nobody_to_ask(as_us
     mentor = a_mentor(world.programme, "Ann Able")
     mentors.assign_mentor(group=world.other_group, mentor=mentor, by=world.coordinator)
     text = as_user(world.coordinator).get(suggestions_url(world, world.other_group)).content.decode()
-    assert "We asked Ann Able on" in text and "waits for their answer" in text
+    assert "we asked Ann Able." in text and "waits for their answer" in text
     assert "to mentor this group</button>" not in text
 
 
