@@ -80,6 +80,16 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: allauth keeps its rate limits (sign-ins per minute from one address)
+    there, and the browser journeys, all from 127.0.0.1, would otherwise add up to the limit across tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def as_user(client):
     """``as_user(person)`` signs the test client in as that person and returns it."""
