@@ -17,8 +17,9 @@ What the search maximises
     shares one time slot: a chain (A and B share English, B and C Arabic) is not a common language.
 
 Number and sizes of groups
-    ``plan_sizes``: ceil(n / target) groups, moved into [ceil(n / maximum), floor(n / minimum)] so that every group
-    can be within the limits, sizes as even as possible. When no count allows it (fewer mentees than the minimum,
+    ``plan_sizes``: among the counts in [ceil(n / maximum), floor(n / minimum)], for which every group can be
+    within the limits, the one whose mean group size is nearest the target (on a tie, the smaller groups), sizes
+    as even as possible: 9 mentees with a target of 4 make groups of 5 and 4, not three groups of 3. When no count allows it (fewer mentees than the minimum,
     or limits such as 4/4/4 with 6 mentees) the count that breaks the limits by the fewest places is used, and
     the proposal says so in its warnings. Everyone is placed.
 

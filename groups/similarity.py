@@ -147,8 +147,8 @@ def plan_sizes(n: int, sizes: SizeRules) -> list[int]:
         return []
     fewest = -(-n // sizes.maximum)
     most = n // sizes.minimum
-    if fewest <= most:
-        return _even_sizes(n, min(max(-(-n // sizes.target), fewest), most))
+    if fewest <= most:  # the count whose mean size is nearest the target; on a tie, the smaller groups
+        return _even_sizes(n, min(range(fewest, most + 1), key=lambda count: (abs(n / count - sizes.target), -count)))
 
     def outside(size: int) -> int:
         return max(0, sizes.minimum - size) + max(0, size - sizes.maximum)

@@ -153,7 +153,12 @@ def test_everyone_is_placed_once_and_sizes_stay_within_the_limits_when_the_count
         (0, (3, 5, 6), []),
         (2, (3, 5, 6), [2]),  # fewer than the minimum: one group, with a warning
         (10, (3, 5, 6), [5, 5]),
-        (11, (3, 5, 6), [4, 4, 3]),  # ceil(11 / 5) = 3 groups
+        (11, (3, 5, 6), [6, 5]),  # a mean of 5.5 is nearer the target than 3.7
+        (9, (3, 4, 5), [5, 4]),  # not three groups of three
+        (10, (3, 4, 5), [4, 3, 3]),  # 3.3 is nearer 4 than 5 is
+        (12, (3, 4, 6), [4, 4, 4]),
+        (14, (2, 3, 5), [3, 3, 3, 3, 2]),  # 2.8 is nearer 3 than 3.5 is
+        (12, (3, 5, 6), [4, 4, 4]),  # 6 and 4 are as near 5: the smaller groups
         (13, (4, 4, 5), [5, 4, 4]),  # ceil(13 / 4) = 4 groups would be too small: 3
         (6, (4, 4, 5), [6]),  # no count fits: one place over the maximum beats two places under the minimum
         (7, (4, 4, 5), [4, 3]),
