@@ -19,9 +19,9 @@ What the search maximises
 Number and sizes of groups
     ``plan_sizes``: among the counts in [ceil(n / maximum), floor(n / minimum)], for which every group can be
     within the limits, the one whose mean group size is nearest the target (on a tie, the smaller groups), sizes
-    as even as possible: 9 mentees with a target of 4 make groups of 5 and 4, not three groups of 3. When no count allows it (fewer mentees than the minimum,
-    or limits such as 4/4/4 with 6 mentees) the count that breaks the limits by the fewest places is used, and
-    the proposal says so in its warnings. Everyone is placed.
+    as even as possible: 9 mentees with a target of 4 make groups of 5 and 4, not three groups of 3. When no count
+    allows it (fewer mentees than the minimum, or limits such as 4/4/4 with 6 mentees) the count that breaks the
+    limits by the fewest places is used, and the proposal says so in its warnings. Everyone is placed.
 
 How (fast enough for 1,000 mentees in pure Python)
     1. Buckets. Each mentee gets the (language, time slot) pair they have that most mentees have; buckets of the
