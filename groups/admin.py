@@ -2,7 +2,19 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import GroupMembership, GroupWishes, MentorAssignment, MentoringGroup, WishesAgreement
+from groups.models import (
+    Contract,
+    ContractAgreement,
+    ContractTemplate,
+    ContractVersion,
+    Goal,
+    GoalUpdate,
+    GroupMembership,
+    GroupWishes,
+    MentorAssignment,
+    MentoringGroup,
+    WishesAgreement,
+)
 
 
 class GroupMembershipInline(admin.TabularInline):
@@ -74,3 +86,81 @@ class MentorAssignmentAdmin(admin.ModelAdmin):
     search_fields = ["mentor__email", "mentor__display_name", "group__name", "group__programme__name"]
     autocomplete_fields = ["group", "mentor", "assigned_by"]
     list_select_related = ["group", "mentor"]
+
+
+@admin.register(ContractTemplate)
+class ContractTemplateAdmin(admin.ModelAdmin):
+    list_display = ["programme", "updated_at"]
+    search_fields = ["programme__name"]
+    autocomplete_fields = ["programme", "updated_by"]
+    list_select_related = ["programme"]
+
+
+class ContractVersionInline(admin.TabularInline):
+    model = ContractVersion
+    extra = 0
+    fields = ["number", "status", "starts_on", "ends_on", "proposed_at", "in_force_at", "ended_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ["group", "created"]
+    list_filter = ["group__programme"]
+    search_fields = ["group__name", "group__programme__name"]
+    autocomplete_fields = ["group"]
+    list_select_related = ["group"]
+    inlines = [ContractVersionInline]
+
+
+class ContractAgreementInline(admin.TabularInline):
+    model = ContractAgreement
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "agreed_at"]
+
+
+@admin.register(ContractVersion)
+class ContractVersionAdmin(admin.ModelAdmin):
+    list_display = ["contract", "number", "status", "proposed_at", "in_force_at"]
+    list_filter = ["status", "contract__group__programme"]
+    search_fields = ["contract__group__name", "contract__group__programme__name"]
+    autocomplete_fields = ["contract", "created_by"]
+    list_select_related = ["contract__group"]
+    inlines = [ContractAgreementInline]
+
+
+@admin.register(ContractAgreement)
+class ContractAgreementAdmin(admin.ModelAdmin):
+    list_display = ["user", "version", "agreed_at"]
+    search_fields = ["user__email", "user__display_name", "version__contract__group__name"]
+    autocomplete_fields = ["user", "version"]
+    list_select_related = ["user", "version__contract__group"]
+
+
+class GoalUpdateInline(admin.TabularInline):
+    model = GoalUpdate
+    extra = 0
+    autocomplete_fields = ["author"]
+    fields = ["author", "status", "note", "created_at"]
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["title", "group", "owner", "status", "target_date", "updated_at"]
+    list_filter = ["status", "group__programme"]
+    search_fields = ["title", "group__name", "group__programme__name", "owner__display_name"]
+    autocomplete_fields = ["group", "owner", "created_by"]
+    list_select_related = ["group", "owner"]
+    inlines = [GoalUpdateInline]
+
+
+@admin.register(GoalUpdate)
+class GoalUpdateAdmin(admin.ModelAdmin):
+    list_display = ["goal", "author", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["goal__title", "author__display_name", "goal__group__programme__name"]
+    autocomplete_fields = ["goal", "author"]
+    list_select_related = ["goal", "author"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from groups.views import kinds, matching, members, wishes
+from groups.views import contracts, goals, kinds, matching, members, wishes
 
 app_name = "groups"
 
@@ -14,4 +14,16 @@ urlpatterns = [
     path("<int:pk>/settings/", kinds.group_settings, name="settings"),
     path("<int:pk>/facilitation/", kinds.facilitation, name="facilitation"),
     path("requests/<int:pk>/", matching.mentor_request, name="request"),
+    path("<int:pk>/contract/", contracts.contract, name="contract"),
+    path("<int:pk>/contract/edit/", contracts.contract_edit, name="contract_edit"),
+    path("<int:pk>/contract/propose/", contracts.contract_propose, name="contract_propose"),
+    path("<int:pk>/contract/withdraw/", contracts.contract_withdraw, name="contract_withdraw"),
+    path("<int:pk>/contract/agree/", contracts.contract_agree, name="contract_agree"),
+    path("<int:pk>/contract/versions/<int:number>/", contracts.contract_version, name="contract_version"),
+    path("<int:pk>/contract/print/", contracts.contract_print, name="contract_print"),
+    path("<int:pk>/goals/", goals.goal_list, name="goals"),
+    path("<int:pk>/goals/new/", goals.goal_create, name="goal_create"),
+    path("<int:pk>/goals/<int:goal_pk>/", goals.goal_detail, name="goal"),
+    path("<int:pk>/goals/<int:goal_pk>/edit/", goals.goal_edit, name="goal_edit"),
+    path("<int:pk>/goals/<int:goal_pk>/updates/", goals.goal_update, name="goal_update"),
 ]

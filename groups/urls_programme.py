@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from groups.views import forming, kinds, matching
+from groups.views import contracts, forming, goals, kinds, matching
 
 app_name = "grouping"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("matching/requests/<int:assignment_pk>/withdraw/", matching.withdraw, name="withdraw"),
     path("matching/all/", matching.propose_all, name="propose_all"),
     path("matching/all/confirm/", matching.confirm_all, name="propose_all_confirm"),
+    path("contracts/", contracts.programme_contracts, name="contracts"),
+    path("contracts/template/", contracts.contract_template, name="contract_template"),
+    path("contracts/<int:group_pk>/remind/", contracts.contract_remind, name="contract_remind"),
+    path("goals/", goals.programme_goals, name="goals"),
 ]

@@ -16,9 +16,11 @@ from mentoring.tests.matrix import (
     PERSONAS,
     applications,
     bank,
+    contracts,
     core,
     events,
     forming,
+    goals,
     group_pages,
     invitations,
     matching,
@@ -36,6 +38,8 @@ MATRIX = [
     *forming.CASES,
     *matching.CASES,
     *group_pages.CASES,
+    *contracts.CASES,
+    *goals.CASES,
 ]
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from groups.models import AssignmentStatus, GroupMembership, MentorAssignment
+from groups.models import AssignmentStatus, Goal, GoalUpdate, GroupMembership, MentorAssignment
 from outbox.models import EmailStatus, OutgoingEmail
 from programmes.models import (
     Application,
@@ -192,6 +192,10 @@ def anonymise_person(*, user: User, by: User | None = None) -> User:
     MentorAssignment.objects.filter(mentor=user, status=AssignmentStatus.PENDING).update(
         status=AssignmentStatus.WITHDRAWN, decided_at=now
     )
+    # Their own goals keep their status and dates (the programme's figures) but lose their words, as do the
+    # progress notes they wrote; agreements to contracts stay, with the name "Former participant".
+    Goal.objects.filter(owner=user).update(title="—", description="")
+    GoalUpdate.objects.filter(author=user).update(note="")
 
     # What they wrote about themselves, and their gender and age, which could single them out in a small programme.
     # Roles, statuses, dates and the other choices stay for the figures.
