@@ -6,6 +6,7 @@ from django.urls import reverse
 from mentoring.tests.factories import (
     ApplicationFactory,
     InvitationFactory,
+    MentorAssignmentFactory,
     MentoringGroupFactory,
     ProgrammeEventFactory,
     ProgrammeFactory,
@@ -187,7 +188,7 @@ def test_programme_list_query_count_stays_flat(as_user, world):
     url = reverse("programmes:list")
     small = count_queries(client, url)
     _grow(world.coordinator, programmes=5, groups_each=2)
-    assert count_queries(client, url) == small == 5
+    assert count_queries(client, url) == small == 6  # 5, and the requests waiting for the person's answer
 
 
 def test_programme_detail_query_count_stays_flat(as_user, world):
@@ -217,3 +218,11 @@ def test_the_overview_points_to_mentees_without_a_group_and_groups_without_a_men
     # Group B (only a mentee) and Group C have no mentor; Group A has Mina.
     assert "2 groups without a mentor" in page
     assert reverse("grouping:matching", kwargs={"pk": world.programme.pk}) in page
+
+
+def test_a_coordinator_who_also_mentors_sees_requests_on_the_programme_list(as_user, world):
+    group = MentoringGroupFactory(programme=world.programme, name="Group C")
+    asked = MentorAssignmentFactory(group=group, mentor=world.coordinator, assigned_by=world.coordinator)
+    page = as_user(world.coordinator).get(reverse("programmes:list")).content.decode()
+    assert "Would you mentor Group C?" in page
+    assert reverse("groups:request", kwargs={"pk": asked.pk}) in page

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groups.models import GroupMembership, GroupRole
 from groups.services.forming import unplaced_mentees
-from groups.services.mentors import unmatched_groups
+from groups.services.mentors import pending_requests_for, unmatched_groups
 from programmes.access import can_create_programmes, programme_for
 from programmes.forms import ProgrammeForm
 from programmes.models import (
@@ -40,7 +40,12 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/programme_list.html",
-        {"programmes": programmes, "can_create": can_create_programmes(request)},
+        {
+            "programmes": programmes,
+            "can_create": can_create_programmes(request),
+            # A coordinator who also mentors answers requests from here: home sends coordinators to this page.
+            "mentor_requests": list(pending_requests_for(request.user)),
+        },
     )
 
 
