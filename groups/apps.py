@@ -7,4 +7,8 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Mentoring groups")
 
     def ready(self) -> None:
-        from groups import emails  # noqa: F401  (registers the matching emails with the outbox)
+        from groups import (
+            emails,  # noqa: F401  (registers the matching emails with the outbox)
+            emails_contracts,  # noqa: F401  (registers the contract emails)
+            emails_goals,  # noqa: F401  (registers the goal review email)
+        )

@@ -19,4 +19,7 @@ app.conf.beat_schedule = {
     # Emails recorded in the outbox that no task is holding: queued while the broker was away, left by a
     # worker that died, or due for another attempt. Sending claims each row first, so overlap is harmless.
     "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
+    # Asks mentees and mentors to review their goals once their programme reaches its mid-point. Hourly, so that
+    # every time zone gets it on the day; the outbox's unique key sends each person one email only.
+    "goal-reviews": {"task": "groups.tasks.send_goal_reviews", "schedule": 3600.0},
 }

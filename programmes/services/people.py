@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from groups.models import AssignmentStatus, Goal, GoalUpdate, GroupMembership, MentorAssignment
+from groups.models import AssignmentStatus, Contract, Goal, GoalUpdate, GroupMembership, MentorAssignment
 from outbox.models import EmailStatus, OutgoingEmail
 from programmes.models import (
     Application,
@@ -104,13 +104,16 @@ def withdraw_member(*, membership: ProgrammeMembership, by: User | None = None) 
     locked.status = MembershipStatus.WITHDRAWN
     locked.left_at = now
     locked.save(update_fields=["status", "left_at"])
-    GroupMembership.objects.current().filter(
+    leaving = GroupMembership.objects.current().filter(
         group__programme=programme, user_id=locked.user_id, role=locked.role
-    ).update(left_at=now)
+    )
+    group_ids = list(leaving.values_list("group_id", flat=True))
+    leaving.update(left_at=now)
     if locked.role == Role.MENTOR:  # requests to mentor one of its groups lapse
         MentorAssignment.objects.filter(
             group__programme=programme, mentor_id=locked.user_id, status=AssignmentStatus.PENDING
         ).update(status=AssignmentStatus.WITHDRAWN, decided_at=now)
+    _contracts_after_leaving(group_ids)
     logger.info("Membership %s withdrawn by %s", locked.pk, getattr(by, "pk", None))
     return locked
 
@@ -158,6 +161,14 @@ def erase_member(*, person: User, by: User) -> User:
     return anonymise_person(user=person, by=by)
 
 
+def _contracts_after_leaving(group_ids: list[int]) -> None:
+    """A contract proposal that waited only for the person who left comes into force."""
+    from groups.services.contracts import bring_into_force_if_agreed
+
+    for contract in Contract.objects.filter(group_id__in=group_ids):
+        bring_into_force_if_agreed(contract)
+
+
 @transaction.atomic
 def anonymise_person(*, user: User, by: User | None = None) -> User:
     """Erases everything that identifies a person and keeps everything the programmes' history and figures need.
@@ -188,7 +199,9 @@ def anonymise_person(*, user: User, by: User | None = None) -> User:
     ProgrammeMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE).update(
         status=MembershipStatus.WITHDRAWN, left_at=now
     )
+    group_ids = list(GroupMembership.objects.current().filter(user=user).values_list("group_id", flat=True))
     GroupMembership.objects.current().filter(user=user).update(left_at=now)
+    _contracts_after_leaving(group_ids)
     MentorAssignment.objects.filter(mentor=user, status=AssignmentStatus.PENDING).update(
         status=AssignmentStatus.WITHDRAWN, decided_at=now
     )
