@@ -23,8 +23,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import GroupKind, GroupMembership, GroupRole, MentoringGroup
+from groups.access import GroupAccess
+from groups.models import Contract, GoalStatus, GroupKind, GroupMembership, GroupRole, MentoringGroup
+from groups.services import contracts, goals
 from groups.services.kinds import create_circle
+from outbox.models import EmailStatus, OutgoingEmail
 from programmes.models import (
     Application,
     ApplicationStatus,
@@ -270,6 +273,27 @@ FRESH_START_MENTORS = {
     ),
 }
 
+# Contracts and goals in the running programme.
+DEMO_CONTRACT_GOALS = (
+    "Each of us leaves the programme with a clear next step towards work. We share our progress at the start of "
+    "every session, and each mentee keeps their own goals up to date between sessions."
+)
+DEMO_COMMON_GOALS = ("Everyone has an up-to-date CV", "Everyone practises one job interview in the group")
+DEMO_OWN_GOALS = [
+    (
+        "Register my catering business",
+        "Find out which permits I need, then register with the trade office before the spring markets.",
+        True,
+        [("in_progress", "Booked an appointment at the trade office for next month.")],
+    ),
+    (
+        "Set my prices",
+        "Work out my costs per dish and compare with two other caterers.",
+        False,
+        [("in_progress", "Costs per dish done for the three main dishes."), ("achieved", "Price list finished.")],
+    ),
+]
+
 # The demo mentors' profiles in the mentor data bank, by email.
 MENTOR_PROFILES = {
     "mentor@demo.example": (
@@ -427,6 +451,7 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
     _recruitment(recruiting, coordinator, counter)
     _invitation(recruiting, coordinator)
     _mentor_circle(running, coordinator)
+    _contracts_and_goals(running)
     matching = _matching(coordinator, today, counter)
     return SeedResult(created_users=counter[0], programmes=[running, recruiting, matching])
 
@@ -443,6 +468,45 @@ def _mentor_circle(programme: Programme, coordinator: User) -> None:
         supervisor=coordinator,
         focus="Once a month: cases from our groups, and how we look after ourselves as mentors.",
     )
+
+
+def _contracts_and_goals(programme: Programme) -> None:
+    """Three of the running programme's groups have agreed their contract; in the fourth, two mentees have not
+    agreed yet. Each group has two common goals, and the demo mentee has two goals of her own with some progress.
+    The demo emails nobody: the proposals' emails are cancelled."""
+    groups = list(programme.groups.filter(kind=GroupKind.MENTOR_LED).order_by("name"))
+    for index, group in enumerate(groups):
+        if Contract.objects.filter(group=group).exists():
+            continue
+        members = list(group.memberships.current().select_related("user").order_by("role", "user__display_name"))
+        mentor = next(m.user for m in members if m.role == GroupRole.MENTOR)
+        contracts.save_draft(group=group, by=mentor, goals=DEMO_CONTRACT_GOALS)
+        contracts.propose(group=group, by=mentor)
+        waiting = 2 if index == len(groups) - 1 else 0
+        agreeing = [m.user for m in members if m.role == GroupRole.MENTOR]
+        agreeing += [m.user for m in members if m.role == GroupRole.MENTEE][: -waiting or None]
+        for person in agreeing:
+            contracts.agree(group=group, user=person, number=1)
+        leader = GroupAccess(group=group, group_role=GroupRole.MENTOR, is_coordinator=False)
+        for title in DEMO_COMMON_GOALS:
+            goals.create_goal(access=leader, user=mentor, common=True, title=title, status=GoalStatus.IN_PROGRESS)
+        mentee = next((m.user for m in members if m.user.email == DEMO_LOGINS["mentee"]), None)
+        if mentee is not None:
+            own = GroupAccess(group=group, group_role=GroupRole.MENTEE, is_coordinator=False)
+            for title, description, shared, updates in DEMO_OWN_GOALS:
+                goal = goals.create_goal(
+                    access=own,
+                    user=mentee,
+                    common=False,
+                    title=title,
+                    description=description,
+                    shared_with_group=shared,
+                )
+                for status, note in updates:
+                    goals.post_update(access=own, user=mentee, goal=goal, status=status, note=note)
+    OutgoingEmail.objects.filter(kind=contracts.PROPOSED_EMAIL, status=EmailStatus.PENDING).filter(
+        to__endswith="@demo.example"
+    ).update(status=EmailStatus.CANCELLED)
 
 
 def _matching(coordinator: User, today: datetime.date, counter: list[int]) -> Programme:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import GroupKind, GroupMembership, MentoringGroup
+from groups.models import ContractVersion, Goal, GroupKind, GroupMembership, MentoringGroup
 from groups.services.forming import propose, unplaced_mentees
 from groups.services.mentors import candidates
 from outbox.models import OutgoingEmail
@@ -197,3 +197,17 @@ def test_an_invitation_that_expired_since_the_demo_was_loaded_is_sent_again(demo
     assert invitation.state == InvitationStatus.PENDING
     assert invitation.sent_count == 2
     assert Invitation.objects.filter(programme=demo["recruiting"]).count() == 1
+
+
+def test_the_running_programme_has_contracts_and_goals_and_emails_nobody_about_them(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=None)
+    running = Programme.objects.get(status=ProgrammeStatus.RUNNING)
+    statuses = sorted(
+        ContractVersion.objects.filter(contract__group__programme=running).values_list("status", flat=True)
+    )
+    assert statuses == ["in_force", "in_force", "in_force", "proposed"]
+    assert Goal.objects.filter(group__programme=running, owner__isnull=True).count() == 8
+    own = Goal.objects.filter(owner__email="mentee@demo.example")
+    assert own.count() == 2 and own.filter(shared_with_group=True).count() == 1
+    assert not OutgoingEmail.objects.filter(kind__startswith="groups.contract", status="pending").exists()
