@@ -420,3 +420,18 @@ def queue_goal_reviews(*, today: datetime.date | None = None) -> int:
             queue_email(kind=GOAL_REVIEW_EMAIL, obj=programme, to=user.email, key=key, recipient=user)
             queued += 1
     return queued
+
+
+def summary_section(access: GroupAccess, user: User) -> dict | None:
+    """The goals' part of the group's page, for members only: a coordinator who is not a member sees nothing of
+    the goals and the database is not asked."""
+    if access.group_role is None:
+        return None
+    is_open = not access.group.programme.is_archived
+    return {
+        "summary": goal_summary(access, user),
+        "is_mentor": is_groups_mentor(access),
+        "can_add_common": is_open and can_create(access, common=True),
+        "can_add_own": is_open and can_create(access, common=False),
+        "review_prompt": shows_review_prompt(access),
+    }

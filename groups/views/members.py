@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from groups.access import group_for
 from groups.forms.kinds import FacilitatorForm
 from groups.models import AssignmentStatus, GroupMembership, GroupRole, MentoringGroup
+from groups.services import contracts, goals
 from groups.services.wishes import agreement, start_wishes
 
 
@@ -67,6 +68,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mentees": by_role[GroupRole.MENTEE],
         "supervisors": by_role[GroupRole.SUPERVISOR],
     }
+    context["contract"] = contracts.summary(group, request.user, access.group_role)
+    context["goals"] = goals.summary_section(access, request.user)
     if group.has_mentor:
         context.update(_mentor_led(request, group, context["mentors"], context["mentees"]))
     elif group.is_peer:
