@@ -115,12 +115,18 @@ def word_diff(old: str, new: str) -> list[Piece]:
 
     def flush() -> None:
         old_text, new_text = "".join(removed), "".join(added)
+        core = new_text.strip()
+        # Spaces around a change stay outside its marks, so that an underline starts and ends with the words.
+        lead = new_text[: len(new_text) - len(new_text.lstrip())] if core else ""
+        trail = new_text[len(new_text.rstrip()) :] if core else new_text
+        if lead:
+            pieces.append(Piece("same", lead))
         if old_text.strip():
-            pieces.append(Piece("removed", old_text))
-        if new_text.strip():
-            pieces.append(Piece("added", new_text))
-        elif new_text:  # only the spacing changed: keep the new spacing, as it is
-            pieces.append(Piece("same", new_text))
+            pieces.append(Piece("removed", old_text.strip()))
+        if core:
+            pieces.append(Piece("added", core))
+        if trail:  # also when only the spacing changed: keep the new spacing, as it is
+            pieces.append(Piece("same", trail))
         removed.clear()
         added.clear()
 

@@ -72,6 +72,7 @@ class ContractForm(_Texts):
         self.amendment = amendment
         if amendment:
             self.fields["change_note"].required = True
+            self.fields["change_note"].error_messages["required"] = _("Please say what this amendment changes.")
             self.fields["change_note"].help_text = _(
                 "Say in a few words what is different from the version in force. Everyone reads this first."
             )

@@ -73,7 +73,7 @@ def test_an_amendment_starts_from_the_version_in_force_and_must_say_what_changes
     assert form.fields["change_note"].required
     response = client.post(url("contract_edit", world.group), FORM | {"tools_and_channels": "We meet online."})
     assert response.status_code == 200
-    assert response.context["form"].errors["change_note"] == ["This field is required."]
+    assert response.context["form"].errors["change_note"] == ["Please say what this amendment changes."]
     assert ContractVersion.objects.count() == 1
 
 
