@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest
 
-from groups.models import GroupMembership, MentorAssignment, MentoringGroup
+from groups.models import GroupMembership, GroupRole, Meeting, MentorAssignment, MentoringGroup
 from programmes.models import MembershipStatus, ProgrammeMembership, Role
 
 COORDINATOR = "coordinator"
@@ -26,6 +26,17 @@ class GroupAccess:
     group: MentoringGroup
     group_role: str | None  # the person's role in the group, None when they only coordinate the programme
     is_coordinator: bool
+
+    @property
+    def leads(self) -> bool:
+        """The group's leaders, who schedule and log its sessions and set its common goals: the mentors of a
+        mentor-led group, every member of a peer group, the supervisor of a mentor circle."""
+        group = self.group
+        if group.is_circle:
+            return self.group_role == GroupRole.SUPERVISOR
+        if group.is_peer:
+            return self.group_role is not None
+        return self.group_role == GroupRole.MENTOR
 
     @property
     def roles(self) -> frozenset[str]:
@@ -98,3 +109,14 @@ def request_for(request: HttpRequest, pk: int) -> MentorAssignment:
             raise PermissionDenied
         raise Http404("No such request.")
     return assignment
+
+
+def meeting_for(access: GroupAccess, meeting_pk: int, user_pk: int) -> Meeting:
+    """A session of the group reached through ``group_for``. A one-to-one check-in is seen only by the member it is
+    with, the group's leaders and the programme's coordinators; anything else is 404."""
+    meeting = access.group.meetings.filter(pk=meeting_pk).select_related("with_member").first()
+    if meeting is None:
+        raise Http404("No such session.")
+    if meeting.with_member_id and not (access.leads or access.is_coordinator or meeting.with_member_id == user_pk):
+        raise Http404("No such session.")
+    return meeting

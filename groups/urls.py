@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from groups.views import contracts, goals, kinds, matching, members, wishes
+from groups.views import concerns, contracts, goals, kinds, matching, members, scheduling, session_log, wishes
 
 app_name = "groups"
 
@@ -26,4 +26,14 @@ urlpatterns = [
     path("<int:pk>/goals/<int:goal_pk>/", goals.goal_detail, name="goal"),
     path("<int:pk>/goals/<int:goal_pk>/edit/", goals.goal_edit, name="goal_edit"),
     path("<int:pk>/goals/<int:goal_pk>/updates/", goals.goal_update, name="goal_update"),
+    path("<int:pk>/sessions/", session_log.session_list, name="sessions"),
+    path("<int:pk>/sessions/new/", scheduling.session_create, name="session_create"),
+    path("<int:pk>/sessions/<int:session_pk>/", session_log.session_detail, name="session"),
+    path("<int:pk>/sessions/<int:session_pk>/edit/", scheduling.session_edit, name="session_edit"),
+    path("<int:pk>/sessions/<int:session_pk>/cancel/", scheduling.session_cancel, name="session_cancel"),
+    path("<int:pk>/sessions/<int:session_pk>/calendar.ics", scheduling.session_ics, name="session_ics"),
+    path("<int:pk>/sessions/<int:session_pk>/log/", session_log.session_log, name="session_log"),
+    path("<int:pk>/sessions/<int:session_pk>/reflection/", session_log.reflection, name="reflection"),
+    path("<int:pk>/action-items/<int:item_pk>/done/", session_log.action_item_done, name="action_item_done"),
+    path("<int:pk>/concerns/new/", concerns.concern_create, name="concern_create"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from groups.views import contracts, forming, goals, kinds, matching
+from groups.views import concerns, contracts, forming, goals, kinds, matching
 
 app_name = "grouping"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("contracts/template/", contracts.contract_template, name="contract_template"),
     path("contracts/<int:group_pk>/remind/", contracts.contract_remind, name="contract_remind"),
     path("goals/", goals.programme_goals, name="goals"),
+    path("sessions/", concerns.programme_sessions, name="sessions"),
+    path("concerns/", concerns.programme_concerns, name="concerns"),
+    path("concerns/<int:concern_pk>/resolve/", concerns.concern_resolve, name="concern_resolve"),
 ]

@@ -55,14 +55,8 @@ def is_groups_mentor(access: GroupAccess) -> bool:
 
 
 def leads_group(access: GroupAccess) -> bool:
-    """The group's leaders, who create and edit its common goals: the mentors of a mentor-led group, every member
-    of a peer group, the supervisor of a mentor circle."""
-    group = access.group
-    if group.is_circle:
-        return access.group_role == GroupRole.SUPERVISOR
-    if group.is_peer:
-        return access.group_role is not None
-    return access.group_role == GroupRole.MENTOR
+    """The group's leaders, who create and edit its common goals (see ``GroupAccess.leads``)."""
+    return access.leads
 
 
 def can_create(access: GroupAccess, *, common: bool) -> bool:

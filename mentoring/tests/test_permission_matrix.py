@@ -16,6 +16,7 @@ from mentoring.tests.matrix import (
     PERSONAS,
     applications,
     bank,
+    concerns,
     contracts,
     core,
     events,
@@ -26,6 +27,8 @@ from mentoring.tests.matrix import (
     matching,
     people,
     programme,
+    scheduling,
+    session_log,
 )
 
 MATRIX = [
@@ -40,6 +43,9 @@ MATRIX = [
     *group_pages.CASES,
     *contracts.CASES,
     *goals.CASES,
+    *scheduling.CASES,
+    *session_log.CASES,
+    *concerns.CASES,
 ]
 
 
