@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -15,6 +17,11 @@ from accounts.timezones import time_zone_names
 def validate_time_zone(value: str) -> None:
     if value not in time_zone_names():
         raise ValidationError(_("%(value)s is not a time zone we know."), params={"value": value}, code="time_zone")
+
+
+def new_calendar_token() -> str:
+    """The secret part of a person's calendar feed address: whoever has the address sees their sessions."""
+    return secrets.token_urlsafe(32)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -77,6 +84,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     anonymised_at = models.DateTimeField(
         _("anonymised"), null=True, blank=True, help_text=_("When this person's personal data was erased.")
     )
+    calendar_token = models.CharField(
+        _("calendar address key"),
+        max_length=64,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+        help_text=_(
+            "The secret part of the person's calendar feed address. A new one makes the old address stop working."
+        ),
+    )
 
     objects = UserManager()
 
@@ -108,6 +125,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.anonymised_at:
             return gettext("Former participant")
         return self.display_name or self.email
+
+    def reset_calendar_token(self) -> str:
+        """A new secret address for the calendar feed; the old one stops working at once."""
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
 
     def get_short_name(self) -> str:
         return self.display_name.split(" ")[0] if self.display_name else self.email

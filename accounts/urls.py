@@ -8,4 +8,5 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("language/", views.switch_language, name="switch_language"),
     path("delete/", views.delete_account, name="delete_account"),
+    path("calendar/", views.calendar, name="calendar"),
 ]

@@ -2,15 +2,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import DeleteAccountForm, ProfileForm
+from accounts.models import User
+from groups import calendars
+from groups.services.scheduling import feed_events, feed_sessions
+from outbox.services import absolute_url
 from programmes.services.people import anonymise_person, programmes_left_without_coordinator
 
 
@@ -74,3 +78,40 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         "accounts/delete_account.html",
         {"form": form, "sole_coordinator_of": sole_coordinator_of},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The person's private calendar feed address, how to add it to a calendar app, and a way to make a new one
+    (the old address then stops working)."""
+    if request.method == "POST":
+        request.user.reset_calendar_token()
+        messages.success(
+            request,
+            _("Your calendar has a new address. The old one no longer works: add the new one to your calendar app."),
+        )
+        return redirect("accounts:calendar")
+    feed_url = absolute_url(reverse("calendar_feed", kwargs={"token": request.user.calendar_token}))
+    return render(
+        request,
+        "accounts/calendar.html",
+        {"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]},
+    )
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's sessions and programme events as an iCalendar feed that calendar apps subscribe to. No sign-in:
+    the secret in the address is the key, so an unknown (or replaced) one is 404."""
+    user = User.objects.filter(calendar_token=token, is_active=True, anonymised_at__isnull=True).first()
+    if user is None:
+        raise Http404("No such calendar.")
+    with translation.override(user.language):
+        content = calendars.feed(user, feed_sessions(user), feed_events(user))
+    response = HttpResponse(content, content_type=calendars.CONTENT_TYPE)
+    response["Content-Disposition"] = 'inline; filename="mentoring.ics"'
+    response["Cache-Control"] = "private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

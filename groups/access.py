@@ -114,7 +114,7 @@ def request_for(request: HttpRequest, pk: int) -> MentorAssignment:
 def meeting_for(access: GroupAccess, meeting_pk: int, user_pk: int) -> Meeting:
     """A session of the group reached through ``group_for``. A one-to-one check-in is seen only by the member it is
     with, the group's leaders and the programme's coordinators; anything else is 404."""
-    meeting = access.group.meetings.filter(pk=meeting_pk).select_related("with_member").first()
+    meeting = access.group.meetings.filter(pk=meeting_pk).select_related("with_member", "logged_by").first()
     if meeting is None:
         raise Http404("No such session.")
     if meeting.with_member_id and not (access.leads or access.is_coordinator or meeting.with_member_id == user_pk):

@@ -3,6 +3,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import (
+    ActionItem,
+    Attendance,
+    Concern,
     Contract,
     ContractAgreement,
     ContractTemplate,
@@ -11,8 +14,10 @@ from groups.models import (
     GoalUpdate,
     GroupMembership,
     GroupWishes,
+    Meeting,
     MentorAssignment,
     MentoringGroup,
+    Reflection,
     WishesAgreement,
 )
 
@@ -164,3 +169,62 @@ class GoalUpdateAdmin(admin.ModelAdmin):
     search_fields = ["goal__title", "author__display_name", "goal__group__programme__name"]
     autocomplete_fields = ["goal", "author"]
     list_select_related = ["goal", "author"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "status"]
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    autocomplete_fields = ["owner"]
+    fields = ["text", "owner", "due_on", "done_at"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["group", "starts_at", "kind", "status", "held", "logged_at"]
+    list_filter = ["status", "kind", "held", "group__programme"]
+    search_fields = ["group__name", "group__programme__name"]
+    autocomplete_fields = ["group", "with_member", "created_by", "logged_by"]
+    list_select_related = ["group"]
+    date_hierarchy = "starts_at"
+    inlines = [AttendanceInline, ActionItemInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "user", "status"]
+    list_filter = ["status"]
+    search_fields = ["user__display_name", "user__email", "meeting__group__name", "meeting__group__programme__name"]
+    autocomplete_fields = ["meeting", "user"]
+    list_select_related = ["meeting__group", "user"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "meeting", "owner", "due_on", "done_at"]
+    search_fields = ["text", "meeting__group__name", "meeting__group__programme__name"]
+    autocomplete_fields = ["meeting", "owner"]
+    list_select_related = ["meeting__group", "owner"]
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "author", "shared_with_group", "updated_at"]
+    search_fields = ["author__display_name", "meeting__group__name", "meeting__group__programme__name"]
+    autocomplete_fields = ["meeting", "author"]
+    list_select_related = ["meeting__group", "author"]
+
+
+@admin.register(Concern)
+class ConcernAdmin(admin.ModelAdmin):
+    list_display = ["group", "raised_by", "status", "created_at", "resolved_at"]
+    list_filter = ["status", "group__programme"]
+    search_fields = ["group__name", "group__programme__name", "raised_by__display_name"]
+    autocomplete_fields = ["group", "raised_by", "resolved_by"]
+    list_select_related = ["group", "raised_by"]

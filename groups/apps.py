@@ -9,6 +9,9 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         from groups import (
             emails,  # noqa: F401  (registers the matching emails with the outbox)
+            emails_concerns,  # noqa: F401  (registers the concern emails)
             emails_contracts,  # noqa: F401  (registers the contract emails)
             emails_goals,  # noqa: F401  (registers the goal review email)
+            emails_session_log,  # noqa: F401  (registers the briefing for those who missed a session)
+            emails_sessions,  # noqa: F401  (registers the session invitations, changes and cancellations)
         )

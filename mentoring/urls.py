@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import calendar_feed
 from mentoring import views
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("join/", include("programmes.urls_join")),
     path("bank/", include("programmes.urls_bank")),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

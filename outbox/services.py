@@ -39,6 +39,9 @@ class Rendered:
     subject: str
     text: str
     html: str | None = None
+    # Files sent with the email, each (filename, content, MIME type), e.g. a calendar invitation:
+    # ("invitation.ics", b"BEGIN:VCALENDAR...", "text/calendar; method=REQUEST").
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
 
 
 Renderer = Callable[[OutgoingEmail], Rendered | None]
@@ -116,6 +119,8 @@ def deliver(email_id: int) -> str:
             )
             if rendered.html:
                 message.attach_alternative(rendered.html, "text/html")
+            for filename, content, mimetype in rendered.attachments:
+                message.attach(filename, content, mimetype)
             message.send()
     except Exception as error:
         return _failed(email, error)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from groups.access import group_for
 from groups.forms.kinds import FacilitatorForm
 from groups.models import AssignmentStatus, GroupMembership, GroupRole, MentoringGroup
-from groups.services import contracts, goals
+from groups.services import contracts, goals, session_log
 from groups.services.wishes import agreement, start_wishes
 
 
@@ -70,6 +70,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     context["contract"] = contracts.summary(group, request.user, access.group_role)
     context["goals"] = goals.summary_section(access, request.user)
+    context["session_summary"] = session_log.summary_section(access, request.user)
     if group.has_mentor:
         context.update(_mentor_led(request, group, context["mentors"], context["mentees"]))
     elif group.is_peer:

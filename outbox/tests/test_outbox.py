@@ -30,6 +30,15 @@ def render_hello(email: OutgoingEmail) -> Rendered | None:
     return Rendered(subject=f"Hello {gettext('Programmes')}", text="Plain text", html="<p>HTML</p>")
 
 
+@renderer("tests.with_file")
+def render_with_file(email: OutgoingEmail) -> Rendered | None:
+    return Rendered(
+        subject="With a file",
+        text="See the file.",
+        attachments=(("invitation.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar; method=REQUEST"),),
+    )
+
+
 def queue(key: str = "hello:1", **fields) -> OutgoingEmail:
     programme = fields.pop("obj", None) or ProgrammeFactory()
     return services.queue_email(kind="tests.hello", obj=programme, to="ada@example.org", key=key, **fields)
@@ -73,6 +82,22 @@ def test_delivery_sends_once_and_records_it():
     assert email.sent_at is not None
     assert email.subject == "Hello Programmes"
     assert email.attempts == 1
+
+
+def test_a_renderer_can_attach_files():
+    email = services.queue_email(kind="tests.with_file", obj=ProgrammeFactory(), to="ada@example.org", key="file:1")
+    assert services.deliver(email.pk) == EmailStatus.SENT
+    [message] = mail.outbox
+    [(filename, content, mimetype)] = message.attachments
+    assert filename == "invitation.ics"
+    assert "BEGIN:VCALENDAR" in content
+    assert mimetype == "text/calendar; method=REQUEST"
+    assert 'Content-Type: text/calendar; method="REQUEST"' in message.message().as_string()
+
+
+def test_an_email_without_files_has_no_attachments():
+    services.deliver(queue().pk)
+    assert mail.outbox[0].attachments == []
 
 
 def test_only_one_worker_can_claim_a_row():

@@ -19,7 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from groups.models import AssignmentStatus, Contract, Goal, GoalUpdate, GroupMembership, MentorAssignment
+from groups.models import (
+    AssignmentStatus,
+    Concern,
+    Contract,
+    Goal,
+    GoalUpdate,
+    GroupMembership,
+    MentorAssignment,
+    Reflection,
+)
 from outbox.models import EmailStatus, OutgoingEmail
 from programmes.models import (
     Application,
@@ -209,6 +218,10 @@ def anonymise_person(*, user: User, by: User | None = None) -> User:
     # progress notes they wrote; agreements to contracts stay, with the name "Former participant".
     Goal.objects.filter(owner=user).update(title="—", description="")
     GoalUpdate.objects.filter(author=user).update(note="")
+    # What they raised with the coordinators and wrote after sessions; the rows and dates stay for the figures.
+    Concern.objects.filter(raised_by=user).update(text="—")
+    Reflection.objects.filter(author=user).update(text="—")
+    user.reset_calendar_token()  # the old private calendar address stops working
 
     # What they wrote about themselves, and their gender and age, which could single them out in a small programme.
     # Roles, statuses, dates and the other choices stay for the figures.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups.models import GroupMembership, GroupRole
+from groups.services.concerns import open_concern_count
 from groups.services.forming import unplaced_mentees
 from groups.services.mentors import pending_requests_for, unmatched_groups
 from programmes.access import can_create_programmes, programme_for
@@ -93,6 +94,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     grouping = {
         "unplaced_count": unplaced_mentees(programme).count(),
         "unmatched_count": unmatched_groups(programme).count(),
+        "open_concerns": open_concern_count(programme),
     }
     return render(
         request,
