@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups.access import GroupAccess
-from groups.models import Contract, GoalStatus, GroupKind, GroupMembership, GroupRole, MentoringGroup
-from groups.services import contracts, goals
+from groups.models import Contract, GoalStatus, GroupKind, GroupMembership, GroupRole, Meeting, MentoringGroup
+from groups.services import contracts, goals, scheduling, session_log
 from groups.services.kinds import create_circle
 from outbox.models import EmailStatus, OutgoingEmail
 from programmes.models import (
@@ -294,6 +294,13 @@ DEMO_OWN_GOALS = [
     ),
 ]
 
+# Past sessions of each group in the running programme: (weeks ago, summary).
+DEMO_SESSIONS = [
+    (4, "First session: we agreed our contract and everyone said what they hope to get out of the programme."),
+    (2, "We read each other's CVs in pairs and collected questions for the interview practice."),
+]
+DEMO_BRIEFING = "We swapped CVs in pairs. Bring yours next time; we start with interview practice."
+
 # The demo mentors' profiles in the mentor data bank, by email.
 MENTOR_PROFILES = {
     "mentor@demo.example": (
@@ -452,6 +459,7 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
     _invitation(recruiting, coordinator)
     _mentor_circle(running, coordinator)
     _contracts_and_goals(running)
+    _sessions(running, today)
     matching = _matching(coordinator, today, counter)
     return SeedResult(created_users=counter[0], programmes=[running, recruiting, matching])
 
@@ -505,6 +513,55 @@ def _contracts_and_goals(programme: Programme) -> None:
                 for status, note in updates:
                     goals.post_update(access=own, user=mentee, goal=goal, status=status, note=note)
     OutgoingEmail.objects.filter(kind=contracts.PROPOSED_EMAIL, status=EmailStatus.PENDING).filter(
+        to__endswith="@demo.example"
+    ).update(status=EmailStatus.CANCELLED)
+
+
+def _sessions(programme: Programme, today: datetime.date) -> None:
+    """Each group of the running programme met twice (logged, one mentee absent with notice at the second
+    session, an action item), and has its next session planned in nine days. The demo emails nobody."""
+    zone = zoneinfo.ZoneInfo(programme.time_zone)
+    for group in programme.groups.filter(kind=GroupKind.MENTOR_LED).order_by("name"):
+        if group.meetings.exists():
+            continue
+        members = list(group.memberships.current().select_related("user").order_by("role", "user__display_name"))
+        mentor = next(m.user for m in members if m.role == GroupRole.MENTOR)
+        mentees = [m.user for m in members if m.role == GroupRole.MENTEE]
+        access = GroupAccess(group=group, group_role=GroupRole.MENTOR, is_coordinator=False)
+        for weeks_ago, summary in DEMO_SESSIONS:
+            day = today - datetime.timedelta(weeks=weeks_ago)
+            meeting = Meeting.objects.create(
+                group=group,
+                starts_at=datetime.datetime.combine(day, datetime.time(18), tzinfo=zone),
+                minutes=90,
+                place="Nachbarschaftshaus Mitte, room 3",
+                created_by=mentor,
+            )
+            absent = mentees[-1] if weeks_ago == 2 else None
+            marks = {person.pk: "present" for person in [mentor, *mentees]}
+            if absent is not None:
+                marks[absent.pk] = "excused"
+            session_log.log_session(
+                access=access,
+                meeting=meeting,
+                user=mentor,
+                held=True,
+                summary=summary,
+                topics="CVs, interviews",
+                briefing=DEMO_BRIEFING if absent is not None else "",
+                attendance=marks,
+                items=[session_log.ItemChange(pk=None, text="Send your CV to the group", owner_id=mentees[0].pk)],
+            )
+        next_day = today + datetime.timedelta(days=9)
+        scheduling.schedule_sessions(
+            group=group,
+            by=mentor,
+            starts=[datetime.datetime.combine(next_day, datetime.time(18), tzinfo=zone)],
+            minutes=90,
+            place="Nachbarschaftshaus Mitte, room 3",
+            agenda="Round of news; practising interview questions in pairs; action items.",
+        )
+    OutgoingEmail.objects.filter(kind__startswith="groups.session", status=EmailStatus.PENDING).filter(
         to__endswith="@demo.example"
     ).update(status=EmailStatus.CANCELLED)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import ContractVersion, Goal, GroupKind, GroupMembership, MentoringGroup
+from groups.models import ContractVersion, Goal, GroupKind, GroupMembership, Meeting, MentoringGroup
 from groups.services.forming import propose, unplaced_mentees
 from groups.services.mentors import candidates
 from outbox.models import OutgoingEmail
@@ -211,3 +211,13 @@ def test_the_running_programme_has_contracts_and_goals_and_emails_nobody_about_t
     own = Goal.objects.filter(owner__email="mentee@demo.example")
     assert own.count() == 2 and own.filter(shared_with_group=True).count() == 1
     assert not OutgoingEmail.objects.filter(kind__startswith="groups.contract", status="pending").exists()
+
+
+def test_the_running_programme_has_logged_sessions_and_a_next_one_and_emails_nobody_about_them(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=None)
+    running = Programme.objects.get(status=ProgrammeStatus.RUNNING)
+    meetings = Meeting.objects.filter(group__programme=running)
+    assert meetings.filter(held=True, logged_at__isnull=False).count() == 8
+    assert meetings.filter(logged_at__isnull=True, status="scheduled").count() == 4
+    assert not OutgoingEmail.objects.filter(kind__startswith="groups.session", status="pending").exists()
