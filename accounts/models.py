@@ -84,6 +84,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     anonymised_at = models.DateTimeField(
         _("anonymised"), null=True, blank=True, help_text=_("When this person's personal data was erased.")
     )
+    # Reminder emails, each kind turned on or off on the profile page or from a link in the email itself.
+    remind_sessions = models.BooleanField(_("remind me before my sessions"), default=True)
+    remind_logging = models.BooleanField(_("remind me to log a session I led"), default=True)
+    remind_action_items = models.BooleanField(_("remind me when my action items are due"), default=True)
     calendar_token = models.CharField(
         _("calendar address key"),
         max_length=64,

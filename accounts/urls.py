@@ -9,4 +9,5 @@ urlpatterns = [
     path("language/", views.switch_language, name="switch_language"),
     path("delete/", views.delete_account, name="delete_account"),
     path("calendar/", views.calendar, name="calendar"),
+    path("reminders/off/<str:token>/", views.reminder_off, name="reminder_off"),
 ]

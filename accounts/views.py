@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.models import User
 from groups import calendars
+from groups.services import reminders
 from groups.services.scheduling import feed_events, feed_sessions
 from outbox.services import absolute_url
 from programmes.services.people import anonymise_person, programmes_left_without_coordinator
@@ -115,3 +117,25 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# No CSRF check on this view only: the signed token in the address is the credential, not the browser's session,
+# and mail programs send the one-click POST of RFC 8058 ("List-Unsubscribe-Post") without any cookie or form token.
+# A forged POST could at worst turn off one kind of reminder for the person the token names.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def reminder_off(request: HttpRequest, token: str) -> HttpResponse:
+    """Stops one kind of reminder email from the link in the email, without signing in. GET only asks (mail
+    scanners open links); the button's POST, or the mail program's one-click POST, turns it off."""
+    found = reminders.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "accounts/reminder_off.html", {"invalid": True}, status=404)
+    user, kind = found
+    with translation.override(user.language):
+        if request.method == "POST":
+            reminders.turn_off(user, kind)
+        return render(
+            request,
+            "accounts/reminder_off.html",
+            {"kind": kind, "done": request.method == "POST", "profile_url": reverse("accounts:profile")},
+        )

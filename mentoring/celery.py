@@ -22,4 +22,8 @@ app.conf.beat_schedule = {
     # Asks mentees and mentors to review their goals once their programme reaches its mid-point. Hourly, so that
     # every time zone gets it on the day; the outbox's unique key sends each person one email only.
     "goal-reviews": {"task": "groups.tasks.send_goal_reviews", "schedule": 3600.0},
+    # Reminders before sessions (the programme's hours, e.g. 24 and 2), to log a session a day after it, and of
+    # action items coming due. Each is an outbox row with a unique key, queued only once it is due: no far-future
+    # countdowns on the broker, and overlapping runs queue nothing twice.
+    "due-reminders": {"task": "groups.tasks.send_due_reminders", "schedule": 300.0},
 }

@@ -199,6 +199,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         _folder.mkdir(parents=True, exist_ok=True)
 elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("CELERY_BROKER_URL must start with redis://, rediss:// or filesystem://.")
+# The queue tasks go to and workers read by default; two deployments (or test runs) sharing one Redis use two.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

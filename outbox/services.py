@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -42,6 +42,8 @@ class Rendered:
     # Files sent with the email, each (filename, content, MIME type), e.g. a calendar invitation:
     # ("invitation.ics", b"BEGIN:VCALENDAR...", "text/calendar; method=REQUEST").
     attachments: tuple[tuple[str, bytes, str], ...] = ()
+    # Extra mail headers, e.g. List-Unsubscribe on reminders.
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 Renderer = Callable[[OutgoingEmail], Rendered | None]
@@ -115,7 +117,11 @@ def deliver(email_id: int) -> str:
                 _finish(email, status=EmailStatus.CANCELLED)
                 return EmailStatus.CANCELLED
             message = EmailMultiAlternatives(
-                subject=rendered.subject, body=rendered.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+                subject=rendered.subject,
+                body=rendered.text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[email.to],
+                headers=dict(rendered.headers) or None,
             )
             if rendered.html:
                 message.attach_alternative(rendered.html, "text/html")

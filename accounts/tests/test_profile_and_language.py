@@ -18,6 +18,10 @@ SWITCH_LANGUAGE = "/accounts/language/"
 
 def profile_data(user: User, **changes) -> dict[str, str]:
     data = {"display_name": user.display_name, "language": user.language, "time_zone": user.time_zone}
+    # Ticked boxes, as a browser sends them: saving the profile keeps the reminders as they are.
+    data.update(
+        {name: "on" for name in ("remind_sessions", "remind_logging", "remind_action_items") if getattr(user, name)}
+    )
     data.update(changes)
     return data
 
@@ -43,7 +47,14 @@ def test_the_profile_page_shows_the_current_values(as_user, world):
 
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.initial == {"display_name": "Max Mentee", "language": "en", "time_zone": "Europe/Berlin"}
+    assert form.initial == {
+        "display_name": "Max Mentee",
+        "language": "en",
+        "time_zone": "Europe/Berlin",
+        "remind_sessions": True,
+        "remind_logging": True,
+        "remind_action_items": True,
+    }
     page = response.content.decode()
     assert 'value="Max Mentee"' in page
     assert '<option value="Europe/Berlin" selected>' in page

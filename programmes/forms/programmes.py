@@ -18,6 +18,7 @@ class ProgrammeForm(forms.ModelForm):
             "time_zone",
             "sessions_per_month",
             "session_minutes",
+            "reminder_hours",
             "group_size_min",
             "group_size_target",
             "group_size_max",
@@ -27,6 +28,15 @@ class ProgrammeForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the reminders go out at the usual times.
+        self.fields["reminder_hours"].required = False
+
+    def clean_reminder_hours(self) -> str:
+        value = (self.cleaned_data.get("reminder_hours") or "").replace(" ", "")
+        return value or Programme._meta.get_field("reminder_hours").default
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

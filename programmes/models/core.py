@@ -14,6 +14,31 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_time_zone
 
+REMINDER_HOURS_MAX = 168  # a week
+REMINDER_OFFSETS_MAX = 3
+
+
+def parse_reminder_hours(value: str) -> list[int]:
+    """The hours before a session when reminders go out, smallest first: "24,2" gives [2, 24]. Raises ValueError
+    unless it is 1 to 3 whole numbers between 1 and 168, separated by commas."""
+    parts = [part.strip() for part in (value or "").split(",")]
+    if not parts or len(parts) > REMINDER_OFFSETS_MAX or not all(part.isdigit() for part in parts):
+        raise ValueError(value)
+    hours = sorted({int(part) for part in parts})
+    if not all(1 <= hour <= REMINDER_HOURS_MAX for hour in hours):
+        raise ValueError(value)
+    return hours
+
+
+def validate_reminder_hours(value: str) -> None:
+    try:
+        parse_reminder_hours(value)
+    except ValueError:
+        raise ValidationError(
+            _("Write 1 to 3 whole numbers of hours between 1 and 168, separated by commas, for example 24,2."),
+            code="reminder_hours",
+        ) from None
+
 
 def new_application_key() -> str:
     """The unguessable part of a programme's application address, so that programmes cannot be enumerated."""
@@ -106,6 +131,16 @@ class Programme(models.Model):
         validators=[MinValueValidator(30), MaxValueValidator(240)],
         help_text=_("Sessions of one to two hours are usual."),
     )
+    reminder_hours = models.CharField(
+        _("session reminders (hours before)"),
+        max_length=20,
+        default="24,2",
+        validators=[validate_reminder_hours],
+        help_text=_(
+            "How many hours before each session people get a reminder by email. Up to 3 numbers, separated by "
+            "commas, for example 24,2."
+        ),
+    )
     application_key = models.CharField(
         _("application address key"), max_length=32, unique=True, default=new_application_key, editable=False
     )
@@ -167,6 +202,14 @@ class Programme(models.Model):
     def is_recruiting(self) -> bool:
         """Applications are open only while the programme recruits."""
         return self.status == ProgrammeStatus.RECRUITING
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """The hours before a session when reminders go out, smallest first; the default if the setting is broken."""
+        try:
+            return parse_reminder_hours(self.reminder_hours)
+        except ValueError:
+            return [2, 24]
 
     @property
     def is_archived(self) -> bool:

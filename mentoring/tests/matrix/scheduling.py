@@ -72,3 +72,18 @@ CASES = [
     Case("calendar_feed", NOBODY, lambda world: {"token": "not-anyones-token"}),
     Case("calendar_feed", NO_POST, feed, method="post"),
 ]
+
+
+# Stopping a kind of reminder from the link in the email: no sign-in, the signed token is the key. GET only asks.
+def reminder_token(world):
+    from groups.services.reminders import SESSION_REMINDER, unsubscribe_token
+
+    return {"token": unsubscribe_token(world.mentee, SESSION_REMINDER)}
+
+
+CASES += [
+    Case("accounts:reminder_off", EVERYONE, reminder_token),
+    Case("accounts:reminder_off", EVERYONE, reminder_token, method="post"),
+    Case("accounts:reminder_off", NOBODY, lambda world: {"token": "forged:token"}),
+    Case("accounts:reminder_off", NOBODY, lambda world: {"token": "forged:token"}, method="post"),
+]
