@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest
 
-from groups.models import GroupMembership, GroupRole, Meeting, MentorAssignment, MentoringGroup
+from groups.models import GroupMembership, Meeting, MentorAssignment, MentoringGroup
 from programmes.models import MembershipStatus, ProgrammeMembership, Role
 
 COORDINATOR = "coordinator"
@@ -31,12 +31,7 @@ class GroupAccess:
     def leads(self) -> bool:
         """The group's leaders, who schedule and log its sessions and set its common goals: the mentors of a
         mentor-led group, every member of a peer group, the supervisor of a mentor circle."""
-        group = self.group
-        if group.is_circle:
-            return self.group_role == GroupRole.SUPERVISOR
-        if group.is_peer:
-            return self.group_role is not None
-        return self.group_role == GroupRole.MENTOR
+        return self.group.led_by(self.group_role)
 
     @property
     def roles(self) -> frozenset[str]:

@@ -15,7 +15,6 @@ the day the demo is first loaded.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -520,7 +519,7 @@ def _contracts_and_goals(programme: Programme) -> None:
 def _sessions(programme: Programme, today: datetime.date) -> None:
     """Each group of the running programme met twice (logged, one mentee absent with notice at the second
     session, an action item), and has its next session planned in nine days. The demo emails nobody."""
-    zone = zoneinfo.ZoneInfo(programme.time_zone)
+    zone = programme.zone
     for group in programme.groups.filter(kind=GroupKind.MENTOR_LED).order_by("name"):
         if group.meetings.exists():
             continue
@@ -623,7 +622,7 @@ def _mentor_bank(programme: Programme, coordinator: User) -> None:
 def _events(programme: Programme, coordinator: User, today: datetime.date) -> None:
     """A mentee workshop next week, a mentor training in two weeks and the final common meeting ten days before
     the end, in the programme's time zone. Nobody is emailed."""
-    zone = zoneinfo.ZoneInfo(programme.time_zone)
+    zone = programme.zone
 
     def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
         return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)

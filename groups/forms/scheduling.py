@@ -24,7 +24,6 @@ from groups.services.scheduling import (
     TooMany,
     check_in_partners,
     plan_starts,
-    zone_of,
 )
 
 SKIPPED = _("This time does not exist on that day: the clocks change. Please choose another time.")
@@ -88,7 +87,7 @@ class SessionForm(forms.Form):
         self.group = group
         self.programme = group.programme
         self.rhythm = rhythm
-        self.zone = zone_of(self.programme)
+        self.zone = self.programme.zone
         if meeting is not None:
             kwargs.setdefault("initial", self.initial_from(meeting))
         else:

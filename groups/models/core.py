@@ -69,6 +69,18 @@ class MentoringGroup(models.Model):
         """Whether the group is meant to have a mentor matched to it (a mentor circle has a supervisor instead)."""
         return self.kind == GroupKind.MENTOR_LED
 
+    def led_by(self, role: str | None) -> bool:
+        """Whether a member in this role leads the group (schedules and logs its sessions, drafts its contract, sets
+        its common goals): the mentors of a mentor-led group, every member of a peer group, the supervisor of a
+        mentor circle."""
+        if role is None:
+            return False
+        if self.is_circle:
+            return role == GroupRole.SUPERVISOR
+        if self.is_peer:
+            return True
+        return role == GroupRole.MENTOR
+
     def facilitation_rota(self, members: list[GroupMembership]) -> list[GroupMembership]:
         """A peer group's members in the order they take turns facilitating: the order they joined, then name."""
         return sorted(members, key=lambda m: (m.joined_at, m.user.display_name.casefold(), m.user_id))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -62,17 +62,6 @@ def can_raise(access: GroupAccess) -> bool:
     return access.group_role is not None
 
 
-def programme_coordinators(programme: Programme) -> QuerySet[User]:
-    """The programme's active coordinators who can still receive email."""
-    return User.objects.filter(
-        programme_memberships__programme=programme,
-        programme_memberships__role=Role.COORDINATOR,
-        programme_memberships__status=MembershipStatus.ACTIVE,
-        anonymised_at__isnull=True,
-        is_active=True,
-    ).order_by("display_name", "pk")
-
-
 def is_coordinator_of(user: User, programme_id: int) -> bool:
     return User.objects.filter(
         pk=user.pk,
@@ -103,7 +92,7 @@ def raise_concern(*, access: GroupAccess, user: User, text: str) -> Concern:
     if status == ProgrammeStatus.CLOSED:
         raise ProgrammeClosed(group.programme_id)
     concern = Concern.objects.create(group=group, raised_by=user, text=text)
-    for coordinator in programme_coordinators(group.programme):
+    for coordinator in group.programme.coordinators():
         queue_email(
             kind=CONCERN_RAISED_EMAIL,
             obj=concern,

@@ -13,7 +13,6 @@ the coordinators' overview lists them. Nothing is deleted: a version that is not
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -101,14 +100,7 @@ def signs(group: MentoringGroup, role: str | None) -> bool:
 
 def can_draft(access: GroupAccess) -> bool:
     """The mentor drafts the contract (a peer group's members, a circle's supervisor); the coordinator may help."""
-    if access.is_coordinator:
-        return True
-    group = access.group
-    if group.kind == GroupKind.MENTOR_LED:
-        return access.group_role == GroupRole.MENTOR
-    if group.kind == GroupKind.MENTOR_CIRCLE:
-        return access.group_role == GroupRole.SUPERVISOR
-    return access.group_role is not None
+    return access.is_coordinator or access.leads
 
 
 def signatories(group: MentoringGroup) -> QuerySet[GroupMembership]:
@@ -541,7 +533,7 @@ def remind(*, group: MentoringGroup, by: User) -> Reminded:
         return Reminded(sent=0, waiting=0)
     version = row.open.version if row.open and row.open.version.status == VersionStatus.PROPOSED else None
     version = version or row.in_force.version
-    today = timezone.localdate(timezone=_zone(group.programme))
+    today = group.programme.today()
     keys = {person.pk: f"{REMINDER_EMAIL}:{version.pk}:{person.pk}:{today.isoformat()}" for person in people}
     already = set(OutgoingEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     sent = 0
@@ -550,13 +542,6 @@ def remind(*, group: MentoringGroup, by: User) -> Reminded:
             queue_email(kind=REMINDER_EMAIL, obj=version, to=person.email, recipient=person, key=keys[person.pk])
             sent += 1
     return Reminded(sent=sent, waiting=len(people))
-
-
-def _zone(programme: Programme) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(programme.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 # The summary on the group's page ---------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ check again themselves. Views and templates ask these functions and never decide
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -333,11 +332,7 @@ def programme_goal_counts(
 
 def programme_today(programme: Programme, *, now: datetime.datetime | None = None) -> datetime.date:
     """Today's date where the programme runs."""
-    try:
-        zone = zoneinfo.ZoneInfo(programme.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = datetime.UTC
-    return timezone.localtime(now or timezone.now(), zone).date()
+    return programme.today(now)
 
 
 def days_since_midpoint(programme: Programme, *, today: datetime.date | None = None) -> int:

@@ -299,8 +299,7 @@ def unmatched_groups(programme: Programme) -> QuerySet[MentoringGroup]:
 
 def suggestions(group: MentoringGroup) -> list[matching.Ranked]:
     """Every mentor of the programme, best first, with their score for the group."""
-    needs = group_needs([group])[group.pk]
-    return matching.rank(needs, candidates(group.programme))
+    return explain_suggestions(group).ranked
 
 
 @dataclasses.dataclass(frozen=True)
@@ -516,13 +515,7 @@ def answer_request(*, assignment: MentorAssignment, accept: bool, note: str = ""
         )
     else:
         locked.status = AssignmentStatus.DECLINED
-        coordinators = User.objects.filter(
-            programme_memberships__programme=locked.group.programme,
-            programme_memberships__role=Role.COORDINATOR,
-            programme_memberships__status=MembershipStatus.ACTIVE,
-            anonymised_at__isnull=True,
-        )
-        for coordinator in coordinators:
+        for coordinator in locked.group.programme.coordinators():
             queue_email(
                 kind=DECLINED_EMAIL,
                 obj=locked,

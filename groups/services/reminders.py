@@ -31,8 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import ActionItem, GroupMembership, GroupRole, Meeting, MeetingKind, MeetingStatus, MentoringGroup
-from groups.services.scheduling import zone_of
+from groups.models import ActionItem, GroupMembership, Meeting, MeetingKind, MeetingStatus
 from outbox.models import OutgoingEmail
 from outbox.services import queue_email
 from programmes.models import ProgrammeStatus
@@ -89,15 +88,6 @@ def wants(user: User | None, kind: str) -> bool:
         and bool(user.email)
         and getattr(user, PREFERENCES[kind])
     )
-
-
-def is_leader(group: MentoringGroup, role: str) -> bool:
-    """``GroupAccess.leads`` for a membership's role: the mentor, any member of a peer group, the supervisor."""
-    if group.is_circle:
-        return role == GroupRole.SUPERVISOR
-    if group.is_peer:
-        return True
-    return role == GroupRole.MENTOR
 
 
 def _memberships(group_ids: Iterable[int]) -> dict[int, list[GroupMembership]]:
@@ -175,14 +165,14 @@ def due_log_nudges(now: datetime.datetime) -> dict[str, tuple[Meeting, User]]:
     nudges = {}
     for meeting in meetings:
         for membership in members[meeting.group_id]:
-            if is_leader(meeting.group, membership.role) and wants(membership.user, LOG_NUDGE):
+            if meeting.group.led_by(membership.role) and wants(membership.user, LOG_NUDGE):
                 nudges[log_nudge_key(meeting, membership.user_id)] = (meeting, membership.user)
     return nudges
 
 
 def item_is_due(item: ActionItem, now: datetime.datetime) -> bool:
     """An item due today or in the next ``ITEM_DAYS`` days, where its programme runs."""
-    today = timezone.localtime(now, zone_of(item.meeting.group.programme)).date()
+    today = item.meeting.group.programme.today(now)
     return item.due_on is not None and today <= item.due_on <= today + datetime.timedelta(days=ITEM_DAYS)
 
 
@@ -290,7 +280,7 @@ def session_to_log(email: OutgoingEmail) -> Meeting | None:
         .values_list("role", flat=True)
         .first()
     )
-    return meeting if role is not None and is_leader(meeting.group, role) else None
+    return meeting if meeting.group.led_by(role) else None
 
 
 def item_to_remind(email: OutgoingEmail) -> ActionItem | None:

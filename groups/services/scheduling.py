@@ -136,13 +136,6 @@ def cadence(group: MentoringGroup) -> Cadence:
     return Cadence(programme.sessions_per_month, programme.session_minutes, programme.ends_on, from_contract=False)
 
 
-def zone_of(programme: Programme) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(programme.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def local_moment(day: datetime.date, time: datetime.time, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
     """The moment a clock in ``zone`` shows ``time`` on ``day``, in UTC. Raises ``TimeSkipped`` for a time that does
     not exist that day and ``TimeRepeated`` for one that happens twice."""
@@ -191,7 +184,7 @@ def plan_starts(
         days = series_days(day, interval=rhythm.interval, until=rhythm.ends_on)
     else:
         days = [day]
-    zone = zone_of(programme)
+    zone = programme.zone
     return [local_moment(each, time, zone) for each in days]
 
 

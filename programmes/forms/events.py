@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 
 from django import forms
@@ -61,7 +60,7 @@ class EventForm(forms.Form):
 
     def __init__(self, *args, programme: Programme, event: ProgrammeEvent | None = None, **kwargs):
         self.programme = programme
-        self.zone = zoneinfo.ZoneInfo(programme.time_zone)
+        self.zone = programme.zone
         if event is not None:
             kwargs.setdefault("initial", self.initial_from(event))
         super().__init__(*args, **kwargs)

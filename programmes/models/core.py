@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -197,6 +198,30 @@ class Programme(models.Model):
     @property
     def midpoint(self) -> datetime.date:
         return self.starts_on + (self.ends_on - self.starts_on) / 2
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The programme's time zone, in which its sessions and events are planned (UTC if the name is unknown)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    def coordinators(self):
+        """The people who coordinate the programme now and can still be emailed, by name."""
+        from accounts.models import User
+
+        return User.objects.filter(
+            programme_memberships__programme=self,
+            programme_memberships__role=Role.COORDINATOR,
+            programme_memberships__status=MembershipStatus.ACTIVE,
+            anonymised_at__isnull=True,
+            is_active=True,
+        ).order_by("display_name", "pk")
+
+    def today(self, now: datetime.datetime | None = None) -> datetime.date:
+        """Today's date where the programme runs."""
+        return timezone.localdate(now, timezone=self.zone)
 
     @property
     def is_recruiting(self) -> bool:
