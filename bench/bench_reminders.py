@@ -8,8 +8,10 @@ it at real data), migrates it, and bulk-creates 2,000 groups of 5 (a mentor and 
 in 90 minutes each. Starts an aiosmtpd server in this process and BENCH_WORKERS (default 1) worker processes
 (prefork, concurrency 2) on a queue of their own in the Redis of BENCH_BROKER_URL (default
 redis://127.0.0.1:6379/7; the queue is purged first), then times from `send_due_reminders.delay()` until 10,000
-messages have arrived. Prints the time, the messages per second and the duplicates, and exits with status 1 if it
-took over 60 seconds, a message is missing or one arrived twice. Not part of the test run.
+messages have arrived. The sweep writes the outbox rows in bulk and queues one delivery task per 50; each task
+claims its rows at once and sends them over one SMTP connection. Prints the time, the messages per second and the
+duplicates, and exits with status 1 if it took over 60 seconds, a message is missing or one arrived twice. Not part
+of the test run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -270,9 +273,10 @@ def main() -> int:
         arrived = handler.total()
         time.sleep(SETTLE_SECONDS)
         rows = OutgoingEmail.objects.count()
-        times = OutgoingEmail.objects.aggregate(
-            first_queued=Min("created"), last_queued=Max("created"), first_sent=Min("sent_at"), last_sent=Max("sent_at")
-        )
+        times = OutgoingEmail.objects.aggregate(first_sent=Min("sent_at"), last_sent=Max("sent_at"))
+        logs = "".join(log.read_text(errors="replace") for _process, log in workers)
+        sweeps = re.findall(r"groups\.tasks\.send_due_reminders\[[^]]+\] succeeded in ([0-9.]+)s", logs)
+        batches = len(re.findall(r"outbox\.tasks\.deliver_emails\[[^]]+\] succeeded", logs))
     finally:
         stop_workers(workers)
         controller.stop()
@@ -281,9 +285,10 @@ def main() -> int:
 
     duplicates = sum(handler.received.values()) - len(handler.received)
     missing = REMINDERS - len(handler.received)
-    sweep = (times["last_queued"] - times["first_queued"]).total_seconds()
     sending = (times["last_sent"] - times["first_sent"]).total_seconds()
-    print(f"outbox rows: {rows:,}; the sweep wrote them over {sweep:.1f} s; first to last sent: {sending:.1f} s")
+    sweep = f"{float(sweeps[0]):.1f} s" if sweeps else "unknown"
+    print(f"outbox rows: {rows:,}; the sweep took {sweep}; {batches} delivery batches")
+    print(f"first to last sent: {sending:.1f} s")
     print(f"{arrived:,} of {REMINDERS:,} reminders arrived in {elapsed:.1f} s: {arrived / elapsed:,.0f} messages/s")
     print(f"duplicates: {duplicates}; missing: {missing}; subjects not naming the group: {handler.wrong_subjects}")
     ok = elapsed <= LIMIT_SECONDS and duplicates == 0 and missing == 0 and handler.wrong_subjects == 0

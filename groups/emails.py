@@ -7,6 +7,7 @@ longer wanted: a request that was withdrawn or answered before the worker got to
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import AssignmentStatus, GroupRole, GroupWishes, MentorAssignment
 from groups.services.mentors import ASSIGNMENT_EMAIL, DECLINED_EMAIL
@@ -22,7 +23,7 @@ def _assignment(email: OutgoingEmail) -> MentorAssignment | None:
     )
 
 
-@renderer(ASSIGNMENT_EMAIL)
+@renderer(ASSIGNMENT_EMAIL, label=_("Request to mentor a group"))
 def mentor_request(email: OutgoingEmail) -> Rendered | None:
     """To the mentor: would they mentor this group? What the group wishes, and the link to answer."""
     assignment = _assignment(email)
@@ -49,7 +50,7 @@ def mentor_request(email: OutgoingEmail) -> Rendered | None:
     )
 
 
-@renderer(DECLINED_EMAIL)
+@renderer(DECLINED_EMAIL, label=_("Mentor declined a group"))
 def mentor_declined(email: OutgoingEmail) -> Rendered | None:
     """To each coordinator: a mentor said no, with their message, and the link to choose another mentor."""
     assignment = _assignment(email)

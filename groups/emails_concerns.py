@@ -8,6 +8,7 @@ page where coordinators read it.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import Concern, ConcernStatus, GroupMembership
 from groups.services.concerns import CONCERN_RAISED_EMAIL, CONCERN_RESOLVED_EMAIL, is_coordinator_of
@@ -23,7 +24,7 @@ def _concern(email: OutgoingEmail) -> Concern | None:
     )
 
 
-@renderer(CONCERN_RAISED_EMAIL)
+@renderer(CONCERN_RAISED_EMAIL, label=_("Concern raised"))
 def concern_raised(email: OutgoingEmail) -> Rendered | None:
     """To each coordinator: a member of a group raised a concern; the link to read it. Not sent once the concern is
     resolved, or to someone who no longer coordinates the programme."""
@@ -48,7 +49,7 @@ def concern_raised(email: OutgoingEmail) -> Rendered | None:
     )
 
 
-@renderer(CONCERN_RESOLVED_EMAIL)
+@renderer(CONCERN_RESOLVED_EMAIL, label=_("Concern resolved"))
 def concern_resolved(email: OutgoingEmail) -> Rendered | None:
     """To the person who raised the concern: it is resolved, with the coordinator's note of what was done."""
     concern = _concern(email)

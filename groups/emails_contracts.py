@@ -8,6 +8,7 @@ longer wanted: the person has agreed meanwhile, has left the group, or the versi
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import ContractVersion, VersionStatus
 from groups.services.contracts import PROPOSED_EMAIL, REMINDER_EMAIL, is_amendment, version_to_agree
@@ -40,7 +41,7 @@ def _context(version: ContractVersion, email: OutgoingEmail) -> dict:
     }
 
 
-@renderer(PROPOSED_EMAIL)
+@renderer(PROPOSED_EMAIL, label=_("Contract proposed"))
 def contract_proposed(email: OutgoingEmail) -> Rendered | None:
     """To each member: the group's contract (or an amendment) is ready for them to read and agree to."""
     version = _still_wanted(email)
@@ -49,7 +50,7 @@ def contract_proposed(email: OutgoingEmail) -> Rendered | None:
     return render_templates("contract_proposed", _context(version, email))
 
 
-@renderer(REMINDER_EMAIL)
+@renderer(REMINDER_EMAIL, label=_("Reminder to agree the contract"))
 def contract_reminder(email: OutgoingEmail) -> Rendered | None:
     """To a member who has not agreed yet, sent by the coordinator: please read the contract and agree."""
     version = _still_wanted(email)

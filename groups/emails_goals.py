@@ -9,6 +9,7 @@ The email names the groups, never a goal's words.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import GroupRole
 from groups.services.goals import GOAL_REVIEW_EMAIL, review_groups
@@ -17,7 +18,7 @@ from outbox.services import Rendered, absolute_url, render_templates, renderer
 from programmes.models import Programme, ProgrammeStatus
 
 
-@renderer(GOAL_REVIEW_EMAIL)
+@renderer(GOAL_REVIEW_EMAIL, label=_("Mid-point review of goals"))
 def goal_review(email: OutgoingEmail) -> Rendered | None:
     """To a mentee or mentor: the programme is half-way; look at your goals, with a link to each group's goals."""
     programme = Programme.objects.filter(pk=email.object_id).first()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from groups.services.reminders import (
     ACTION_ITEM_DUE,
@@ -20,6 +21,7 @@ from groups.services.reminders import (
     SESSION_REMINDER,
     item_to_remind,
     parse_session_key,
+    preload_sessions,
     session_to_log,
     session_to_remind,
     unsubscribe_token,
@@ -50,7 +52,7 @@ def _session_url(meeting) -> str:
     return absolute_url(reverse("groups:session", kwargs={"pk": meeting.group_id, "session_pk": meeting.pk}))
 
 
-@renderer(SESSION_REMINDER)
+@renderer(SESSION_REMINDER, label=_("Session reminder"), preload=preload_sessions)
 def session_reminder(email: OutgoingEmail) -> Rendered | None:
     """To everyone taking part: the session is coming soon, when and where."""
     meeting = session_to_remind(email)
@@ -73,7 +75,7 @@ def session_reminder(email: OutgoingEmail) -> Rendered | None:
     )
 
 
-@renderer(LOG_NUDGE)
+@renderer(LOG_NUDGE, label=_("Reminder to log a session"))
 def log_nudge(email: OutgoingEmail) -> Rendered | None:
     """To a group's leader: a session a day or more ago is not logged yet."""
     meeting = session_to_log(email)
@@ -93,7 +95,7 @@ def log_nudge(email: OutgoingEmail) -> Rendered | None:
     )
 
 
-@renderer(ACTION_ITEM_DUE)
+@renderer(ACTION_ITEM_DUE, label=_("Action item coming due"))
 def action_item_due(email: OutgoingEmail) -> Rendered | None:
     """To an action item's owner: it is due soon, with a link to the session where it was agreed."""
     item = item_to_remind(email)

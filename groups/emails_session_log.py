@@ -10,13 +10,14 @@ says they were present.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from groups.services.session_log import BRIEFING_EMAIL, briefing_to_send
 from outbox.models import OutgoingEmail
 from outbox.services import Rendered, absolute_url, render_templates, renderer
 
 
-@renderer(BRIEFING_EMAIL)
+@renderer(BRIEFING_EMAIL, label=_("Briefing for a missed session"))
 def session_briefing(email: OutgoingEmail) -> Rendered | None:
     """To a member who was not at a session: what they missed, in the leader's words, with a link to the session."""
     meeting = briefing_to_send(email.object_id, email.recipient)

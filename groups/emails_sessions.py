@@ -14,6 +14,7 @@ import dataclasses
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from groups import calendars
 from groups.models import Meeting, MeetingStatus
@@ -72,7 +73,7 @@ def _render(name: str, meetings: list[Meeting], email: OutgoingEmail, method: st
     )
 
 
-@renderer(INVITATION_EMAIL)
+@renderer(INVITATION_EMAIL, label=_("Invitation to a session"))
 def session_invitation(email: OutgoingEmail) -> Rendered | None:
     """To everyone taking part: a new session, or every date of a new series, with the calendar file."""
     meeting = _meeting(email)
@@ -84,7 +85,7 @@ def session_invitation(email: OutgoingEmail) -> Rendered | None:
     return _render("session_invitation", meetings, email, calendars.REQUEST)
 
 
-@renderer(CHANGED_EMAIL)
+@renderer(CHANGED_EMAIL, label=_("Session moved or changed"))
 def session_changed(email: OutgoingEmail) -> Rendered | None:
     """To everyone taking part: the new time, place or agenda of a session, as an update of the calendar event."""
     meeting = _meeting(email)
@@ -100,7 +101,7 @@ def session_changed(email: OutgoingEmail) -> Rendered | None:
     return _render(name, [meeting], email, calendars.REQUEST)
 
 
-@renderer(CANCELLED_EMAIL)
+@renderer(CANCELLED_EMAIL, label=_("Session cancelled"))
 def session_cancelled(email: OutgoingEmail) -> Rendered | None:
     """To everyone who was told about the session: it will not take place; calendars mark it cancelled."""
     meeting = _meeting(email)

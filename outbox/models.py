@@ -36,6 +36,15 @@ class OutgoingEmail(models.Model):
         blank=True,
         verbose_name=_("recipient"),
     )
+    # The programme the email belongs to, where there is one: its coordinators see the emails that failed.
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        related_name="emails",
+        null=True,
+        blank=True,
+        verbose_name=_("programme"),
+    )
     language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     status = models.CharField(_("status"), max_length=20, choices=EmailStatus, default=EmailStatus.PENDING)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
@@ -60,6 +69,9 @@ class OutgoingEmail(models.Model):
         indexes = [
             models.Index(fields=["kind", "object_id"], name="outgoing_email_about_idx"),
             models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="outgoing_email_due_idx"),
+            models.Index(
+                fields=["programme", "-failed_at"], condition=Q(status="failed"), name="outgoing_email_failed_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -99,6 +99,7 @@ def raise_concern(*, access: GroupAccess, user: User, text: str) -> Concern:
             to=coordinator.email,
             recipient=coordinator,
             key=raised_email_key(concern, coordinator),
+            programme_id=group.programme_id,
         )
     return concern
 
@@ -178,7 +179,12 @@ def resolve_concern(*, concern: Concern, by: User, resolution: str = "") -> Conc
     author = locked.raised_by
     if author.anonymised_at is None and author.is_active:
         queue_email(
-            kind=CONCERN_RESOLVED_EMAIL, obj=locked, to=author.email, recipient=author, key=resolved_email_key(locked)
+            kind=CONCERN_RESOLVED_EMAIL,
+            obj=locked,
+            to=author.email,
+            recipient=author,
+            key=resolved_email_key(locked),
+            programme_id=locked.group.programme_id,
         )
     return locked
 

@@ -258,6 +258,7 @@ def propose(*, group: MentoringGroup, by: User) -> ContractVersion:
             to=person.email,
             recipient=person,
             key=f"{PROPOSED_EMAIL}:{version.pk}:{person.pk}",
+            programme_id=group.programme_id,
         )
     return version
 
@@ -539,7 +540,14 @@ def remind(*, group: MentoringGroup, by: User) -> Reminded:
     sent = 0
     for person in people:
         if keys[person.pk] not in already:
-            queue_email(kind=REMINDER_EMAIL, obj=version, to=person.email, recipient=person, key=keys[person.pk])
+            queue_email(
+                kind=REMINDER_EMAIL,
+                obj=version,
+                to=person.email,
+                recipient=person,
+                key=keys[person.pk],
+                programme_id=group.programme_id,
+            )
             sent += 1
     return Reminded(sent=sent, waiting=len(people))
 

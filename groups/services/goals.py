@@ -406,7 +406,9 @@ def queue_goal_reviews(*, today: datetime.date | None = None) -> int:
         for key, (programme, user) in people.items():
             if key in sent:
                 continue
-            queue_email(kind=GOAL_REVIEW_EMAIL, obj=programme, to=user.email, key=key, recipient=user)
+            queue_email(
+                kind=GOAL_REVIEW_EMAIL, obj=programme, to=user.email, key=key, recipient=user, programme_id=programme.pk
+            )
             queued += 1
     return queued
 

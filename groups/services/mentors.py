@@ -449,6 +449,7 @@ def _ask(*, programme: Programme, pairs: Mapping[int, int], by: User) -> list[Me
             to=assignment.mentor.email,
             recipient=assignment.mentor,
             key=f"{ASSIGNMENT_EMAIL}:{assignment.pk}",
+            programme_id=assignment.group.programme_id,
         )
     return asked
 
@@ -522,6 +523,7 @@ def answer_request(*, assignment: MentorAssignment, accept: bool, note: str = ""
                 to=coordinator.email,
                 recipient=coordinator,
                 key=f"{DECLINED_EMAIL}:{locked.pk}:{coordinator.pk}",
+                programme_id=locked.group.programme_id,
             )
     locked.save(update_fields=["status", "decided_at", "response_note"])
     return locked

@@ -16,8 +16,8 @@ failed send with backoff. Nothing waits on the broker for hours: the sweeper que
 Each person turns each kind on or off (``User.remind_*``), on their profile or from the link in the email
 (``unsubscribe_token``). The renderers (``groups.emails_reminders``) check again at send time.
 
-Queries do not grow with the number of sessions or items: each kind takes a fixed number of queries, plus one
-insert per reminder queued.
+Queries do not grow with the number of sessions or items: each kind takes a fixed number of queries, and the
+reminders are written to the outbox a thousand rows per insert and delivered in batches (``outbox.services``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.models import User
 from groups.models import ActionItem, GroupMembership, Meeting, MeetingKind, MeetingStatus
 from outbox.models import OutgoingEmail
-from outbox.services import queue_email
+from outbox.services import NewEmail, queue_emails
 from programmes.models import ProgrammeStatus
 from programmes.models.core import REMINDER_HOURS_MAX
 
@@ -207,25 +207,29 @@ def due_action_items(now: datetime.datetime) -> dict[str, tuple[ActionItem, User
 
 def queue_due_reminders(*, now: datetime.datetime | None = None) -> int:
     """Queues every reminder that is due and not queued before. Safe to run twice at once: the outbox key is
-    unique and ``queue_email`` is idempotent on it. Returns how many reminders were queued now."""
+    unique and ``queue_emails`` leaves a key already there alone. Returns how many reminders were queued now."""
     now = now or timezone.now()
-    due: dict[str, tuple[str, object, User]] = {}
+    due: dict[str, tuple[str, object, User, int]] = {}
     for kind, found in (
         (SESSION_REMINDER, due_session_reminders(now)),
         (LOG_NUDGE, due_log_nudges(now)),
         (ACTION_ITEM_DUE, due_action_items(now)),
     ):
         for key, (obj, user) in found.items():
-            due[key] = (kind, obj, user)
+            meeting = obj.meeting if isinstance(obj, ActionItem) else obj  # loaded with its group by the finders
+            due[key] = (kind, obj, user, meeting.group.programme_id)
     if not due:
         return 0
     known = set(OutgoingEmail.objects.filter(key__in=due).values_list("key", flat=True))
-    missing = [(key, *due[key]) for key in due if key not in known]
-    if missing:
-        with transaction.atomic():
-            for key, kind, obj, user in missing:
-                queue_email(kind=kind, obj=obj, to=user.email, key=key, recipient=user)
-    return len(missing)
+    missing = [
+        NewEmail(kind=kind, obj=obj, to=user.email, key=key, recipient=user, programme_id=programme_id)
+        for key, (kind, obj, user, programme_id) in due.items()
+        if key not in known
+    ]
+    if not missing:
+        return 0
+    with transaction.atomic():
+        return queue_emails(missing)
 
 
 # Checks at send time ---------------------------------------------------------------------------------------------
@@ -235,6 +239,27 @@ def is_current_member(group_id: int, user: User) -> bool:
     return GroupMembership.objects.current().filter(group_id=group_id, user=user).exists()
 
 
+def _sessions_to_remind():
+    return Meeting.objects.select_related("group__programme", "with_member", "created_by")
+
+
+def preload_sessions(emails: list[OutgoingEmail]) -> None:
+    """For a batch of session reminders: their sessions and whether each person is still in the group, in two
+    queries for the whole batch (``session_to_remind`` otherwise takes two per email)."""
+    meetings = _sessions_to_remind().in_bulk({email.object_id for email in emails})
+    members = set(
+        GroupMembership.objects.current()
+        .filter(
+            group_id__in={meeting.group_id for meeting in meetings.values()},
+            user_id__in={email.recipient_id for email in emails},
+        )
+        .values_list("group_id", "user_id")
+    )
+    for email in emails:
+        meeting = meetings.get(email.object_id)
+        email.preloaded = (meeting, meeting is not None and (meeting.group_id, email.recipient_id) in members)
+
+
 def session_to_remind(email: OutgoingEmail) -> Meeting | None:
     """The session of a reminder that still applies at send time: not cancelled, not moved since it was queued, not
     started, the person still takes part and still wants it."""
@@ -242,11 +267,8 @@ def session_to_remind(email: OutgoingEmail) -> Meeting | None:
     if not wants(person, SESSION_REMINDER):
         return None
     _hours, starts = parse_session_key(email.key)
-    meeting = (
-        Meeting.objects.select_related("group__programme", "with_member", "created_by")
-        .filter(pk=email.object_id)
-        .first()
-    )
+    preloaded = getattr(email, "preloaded", None)
+    meeting = preloaded[0] if preloaded else _sessions_to_remind().filter(pk=email.object_id).first()
     if (
         meeting is None
         or meeting.status != MeetingStatus.SCHEDULED
@@ -257,7 +279,8 @@ def session_to_remind(email: OutgoingEmail) -> Meeting | None:
         return None
     if meeting.kind == MeetingKind.CHECK_IN and person.pk not in (meeting.with_member_id, meeting.created_by_id):
         return None
-    return meeting if is_current_member(meeting.group_id, person) else None
+    member = preloaded[1] if preloaded else is_current_member(meeting.group_id, person)
+    return meeting if member else None
 
 
 def session_to_log(email: OutgoingEmail) -> Meeting | None:

@@ -366,6 +366,7 @@ def _tell(meeting: Meeting, kind: str) -> None:
             to=person.email,
             recipient=person,
             key=email_key(kind, meeting, person, meeting.sequence),
+            programme_id=meeting.group.programme_id,
         )
 
 

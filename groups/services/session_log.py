@@ -494,7 +494,14 @@ def _queue_briefings(meeting: Meeting, *, logged_by: User) -> int:
     queued = 0
     for key, person in people.items():
         if key not in known:
-            queue_email(kind=BRIEFING_EMAIL, obj=meeting, to=person.email, key=key, recipient=person)
+            queue_email(
+                kind=BRIEFING_EMAIL,
+                obj=meeting,
+                to=person.email,
+                key=key,
+                recipient=person,
+                programme_id=meeting.group.programme_id,
+            )
             queued += 1
     return queued
 

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from groups.models import GroupRole, Meeting
@@ -20,6 +21,7 @@ from groups.services.reminders import SESSION_REMINDER
 from groups.tasks import send_due_reminders
 from mentoring.tests.factories import MentoringGroupFactory, ProgrammeFactory, UserFactory, add_to_group
 from outbox.models import EmailStatus, OutgoingEmail
+from outbox.tasks import sweep_outbox
 from outbox.tests.conftest import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -70,3 +72,40 @@ def test_beat_sends_each_participant_one_reminder_through_a_real_worker(celery_w
     time.sleep(1)  # gives a duplicate time to arrive
     assert len(smtp_server.messages) == 3
     assert OutgoingEmail.objects.filter(kind=SESSION_REMINDER).count() == 3
+
+
+def test_a_worker_killed_while_sending_reminders_sends_each_one_once_after_a_restart(
+    celery_worker_process, smtp_server
+):
+    """40 groups of three with a session in 90 minutes: 120 reminders. The worker is SIGKILLed once some have arrived
+    and before all have, started again, and beat's two tasks run again (the sweeper of reminders and the outbox's).
+
+    None is lost, none is queued twice, and every person's mailbox holds one reminder: a copy the dead worker had
+    handed to the server without marking it sent goes out again with the same Message-ID."""
+    people = []
+    for _ in range(40):
+        _group, members = a_group_meeting_in_90_minutes()
+        people += members
+
+    send_due_reminders.delay()
+    assert wait_for(lambda: len(smtp_server.messages) >= 30, seconds=30, every=0.005), "nothing arrived"
+    celery_worker_process.kill()
+    arrived_before_kill = len(smtp_server.messages)
+    assert 0 < arrived_before_kill < len(people), "the kill must land in the middle of the sending"
+    # Time passes before the restart: the dead worker's claims (10 minutes) run out and the sweeper's grace passes.
+    OutgoingEmail.objects.filter(status=EmailStatus.PENDING).update(
+        claimed_until=None, next_attempt_at=F("next_attempt_at") - datetime.timedelta(minutes=11)
+    )
+    celery_worker_process.restart()
+    send_due_reminders.delay()  # the next beat: finds every reminder in the outbox already
+    sweep_outbox.delay()  # and the outbox's sweeper queues the ones left pending
+
+    assert wait_for(lambda: OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == len(people), seconds=60)
+    time.sleep(2)  # gives a late duplicate time to arrive
+    assert OutgoingEmail.objects.filter(kind=SESSION_REMINDER).count() == len(people)
+    received = Counter(recipient for arrival in smtp_server.messages for recipient in arrival.to)
+    assert set(received) == {person.email for person in people}  # none lost
+    assert sum(received.values()) - len(received) <= 1  # at most the one in flight went out twice on the wire
+    mailboxes = Counter(arrival.to for arrival in {(a.to, a.message_id): a for a in smtp_server.messages}.values())
+    assert set(mailboxes.values()) == {1}  # and each mailbox shows exactly one reminder
+    print(f"arrived before the kill: {arrived_before_kill} of {len(people)}")

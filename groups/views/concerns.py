@@ -28,6 +28,7 @@ from groups.services.concerns import (
 )
 from groups.services.concerns import programme_concerns as concern_lists
 from groups.services.forming import ProgrammeClosed
+from outbox.services import undelivered
 from programmes.access import programme_for
 from programmes.models import Programme
 
@@ -87,7 +88,12 @@ def programme_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "groups/concerns/sessions_overview.html",
-        {"programme": programme, "overview": sessions_overview(programme), "recent_days": RECENT_DAYS},
+        {
+            "programme": programme,
+            "overview": sessions_overview(programme),
+            "recent_days": RECENT_DAYS,
+            "undelivered_count": undelivered(programme.pk).count(),
+        },
     )
 
 

@@ -19,6 +19,7 @@ from mentoring.tests.matrix import (
     concerns,
     contracts,
     core,
+    emails,
     events,
     forming,
     goals,
@@ -46,6 +47,7 @@ MATRIX = [
     *scheduling.CASES,
     *session_log.CASES,
     *concerns.CASES,
+    *emails.CASES,
 ]
 
 

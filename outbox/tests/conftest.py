@@ -49,6 +49,7 @@ class Arrival:
     to: tuple[str, ...]
     subject: str
     text: str
+    message_id: str = ""
 
 
 class _Collector:
@@ -67,6 +68,7 @@ class _Collector:
                     to=tuple(envelope.rcpt_tos),
                     subject=str(message["Subject"]),
                     text=body.get_content() if body is not None else "",
+                    message_id=str(message["Message-ID"] or ""),
                 )
             )
         return "250 Message accepted for delivery"

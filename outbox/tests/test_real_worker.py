@@ -68,7 +68,8 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_no_email(celery_worker_p
     What the outbox guarantees: no email is lost, and each is sent once, except that a worker killed between the
     SMTP server accepting a message and the row being marked sent leaves the row pending; once its claim runs out
     (10 minutes, made to have passed here) the sweeper sends it again. So each kill can cause at most one
-    duplicate per task the worker was running (one, with the solo pool used here), and never a lost email.
+    duplicate per task the worker was running (one, with the solo pool used here), and never a lost email; the
+    duplicate has the first copy's Message-ID, so the recipient's mail program shows one email.
     """
     found = invitations(200)
     queue_invitation_emails(found)
@@ -94,6 +95,9 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_no_email(celery_worker_p
     assert set(received) == addresses  # none lost
     assert duplicates <= 1  # one kill, solo pool: at most the one email in flight
     assert all(count <= 2 for count in received.values())
+    # and a copy sent twice carries the same Message-ID: each mailbox shows every email exactly once
+    message_ids = {(arrival.to, arrival.message_id) for arrival in smtp_server.messages}
+    assert len(message_ids) == len(addresses)
 
 
 @pytest.mark.parametrize("worker_concurrency", [2])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from outbox.models import OutgoingEmail
 from outbox.services import Rendered, absolute_url, render_templates, renderer
@@ -10,7 +11,7 @@ from programmes.models import Application
 from programmes.services.applications import DECISION_EMAIL, decision_stamp
 
 
-@renderer(DECISION_EMAIL)
+@renderer(DECISION_EMAIL, label=_("Decision on an application"))
 def application_decision(email: OutgoingEmail) -> Rendered | None:
     application = Application.objects.select_related("programme", "applicant").filter(pk=email.object_id).first()
     if application is None or application.applicant.anonymised_at or application.decided_at is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from outbox.models import OutgoingEmail
 from outbox.services import Rendered, absolute_url, render_templates, renderer
@@ -40,7 +41,7 @@ def _render(name: str, event: ProgrammeEvent, email: OutgoingEmail) -> Rendered:
     )
 
 
-@renderer(EMAIL_INVITED)
+@renderer(EMAIL_INVITED, label=_("Invitation to an event"))
 def event_invitation(email: OutgoingEmail) -> Rendered | None:
     event = _event(email)
     if not _still_wanted(event, email):
@@ -48,7 +49,7 @@ def event_invitation(email: OutgoingEmail) -> Rendered | None:
     return _render("event_invitation", event, email)
 
 
-@renderer(EMAIL_CHANGED)
+@renderer(EMAIL_CHANGED, label=_("Event changed"))
 def event_changed(email: OutgoingEmail) -> Rendered | None:
     event = _event(email)
     if not _still_wanted(event, email):
@@ -56,7 +57,7 @@ def event_changed(email: OutgoingEmail) -> Rendered | None:
     return _render("event_changed", event, email)
 
 
-@renderer(EMAIL_CANCELLED)
+@renderer(EMAIL_CANCELLED, label=_("Event cancelled"))
 def event_cancelled(email: OutgoingEmail) -> Rendered | None:
     event = _event(email)
     if event is None or event.ends_at <= timezone.now():

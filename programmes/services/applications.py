@@ -275,6 +275,7 @@ def decide(
             to=locked.applicant.email,
             recipient=locked.applicant,
             key=f"{DECISION_EMAIL}:{locked.pk}:{status}:{decision_stamp(now)}",
+            programme_id=locked.programme_id,
         )
     return locked
 

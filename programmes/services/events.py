@@ -221,4 +221,11 @@ def _key(event: ProgrammeEvent, user: User, what: str) -> str:
 
 
 def _queue(kind: str, event: ProgrammeEvent, user: User, what: str) -> None:
-    queue_email(kind=kind, obj=event, key=_key(event, user, what), recipient=user, to=user.email)
+    queue_email(
+        kind=kind,
+        obj=event,
+        key=_key(event, user, what),
+        recipient=user,
+        to=user.email,
+        programme_id=event.programme_id,
+    )

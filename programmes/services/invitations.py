@@ -101,6 +101,7 @@ def _send(invitation: Invitation) -> Invitation:
         obj=invitation,
         to=invitation.email,
         key=f"{EMAIL_KIND}:{invitation.pk}:{invitation.sent_count}",
+        programme_id=invitation.programme_id,
         recipient=existing,
         # Someone without an account yet gets the language the coordinator was using when they invited.
         language=existing.language if existing else translation.get_language(),

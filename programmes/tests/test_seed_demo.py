@@ -221,3 +221,12 @@ def test_the_running_programme_has_logged_sessions_and_a_next_one_and_emails_nob
     assert meetings.filter(held=True, logged_at__isnull=False).count() == 8
     assert meetings.filter(logged_at__isnull=True, status="scheduled").count() == 4
     assert not OutgoingEmail.objects.filter(kind__startswith="groups.session", status="pending").exists()
+
+
+def test_every_email_the_demo_queued_belongs_to_its_programme(demo):
+    from outbox.models import OutgoingEmail
+
+    emails = OutgoingEmail.objects.all()
+    assert emails.count() > 10
+    assert not emails.filter(programme__isnull=True).exists()
+    assert emails.filter(kind="groups.session_invitation", programme=demo["running"]).exists()

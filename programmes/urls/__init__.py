@@ -1,6 +1,6 @@
 """The coordinator's pages of a programme, one module per topic, all in the ``programmes`` namespace."""
 
-from programmes.urls import applications, core, events, invitations, people
+from programmes.urls import applications, core, emails, events, invitations, people
 
 app_name = "programmes"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *applications.urlpatterns,
     *events.urlpatterns,
     *people.urlpatterns,
+    *emails.urlpatterns,
 ]

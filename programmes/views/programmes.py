@@ -12,6 +12,7 @@ from groups.models import GroupMembership, GroupRole
 from groups.services.concerns import open_concern_count
 from groups.services.forming import unplaced_mentees
 from groups.services.mentors import pending_requests_for, unmatched_groups
+from outbox.services import undelivered
 from programmes.access import can_create_programmes, programme_for
 from programmes.forms import ProgrammeForm
 from programmes.models import (
@@ -95,6 +96,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unplaced_count": unplaced_mentees(programme).count(),
         "unmatched_count": unmatched_groups(programme).count(),
         "open_concerns": open_concern_count(programme),
+        "undelivered_count": undelivered(programme.pk).count(),
     }
     return render(
         request,
