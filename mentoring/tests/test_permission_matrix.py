@@ -21,6 +21,11 @@ from mentoring.tests.matrix import (
     core,
     emails,
     events,
+    feedback_evaluations,
+    feedback_questionnaires,
+    feedback_respond,
+    feedback_results,
+    feedback_rounds,
     forming,
     goals,
     group_pages,
@@ -48,6 +53,11 @@ MATRIX = [
     *session_log.CASES,
     *concerns.CASES,
     *emails.CASES,
+    *feedback_rounds.CASES,
+    *feedback_questionnaires.CASES,
+    *feedback_respond.CASES,
+    *feedback_results.CASES,
+    *feedback_evaluations.CASES,
 ]
 
 

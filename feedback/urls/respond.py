@@ -1,0 +1,9 @@
+from django.urls import path
+
+from feedback.views import respond as views
+
+urlpatterns = [
+    path("", views.my_surveys, name="mine"),
+    path("rounds/<int:round_pk>/", views.answer, name="answer"),
+    path("answer/<str:token>/", views.answer_by_link, name="answer_by_link"),
+]
