@@ -26,4 +26,7 @@ app.conf.beat_schedule = {
     # action items coming due. Each is an outbox row with a unique key, queued only once it is due: no far-future
     # countdowns on the broker, and overlapping runs queue nothing twice.
     "due-reminders": {"task": "groups.tasks.send_due_reminders", "schedule": 300.0},
+    # Survey rounds: opens each on its day (where its programme runs), invites everyone asked (and newcomers),
+    # reminds once those who have not answered after the round's days, closes rounds after their last day.
+    "survey-rounds": {"task": "feedback.tasks.run_survey_rounds", "schedule": 300.0},
 }

@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from feedback.services.my_surveys import waiting_for
 from groups.models import GroupMembership
 from groups.services.mentors import pending_requests_for
 from mentoring.navigation import overview_for
@@ -14,7 +15,7 @@ UPCOMING_EVENTS_SHOWN = 10
 
 def home(request: HttpRequest) -> HttpResponse:
     """Visitors see what the product is; coordinators go to their programmes; everyone else sees their own
-    page: their groups, their upcoming events and their applications."""
+    page: the surveys waiting for their answer, their groups, their upcoming events and their applications."""
     if not request.user.is_authenticated:
         return render(request, "home/welcome.html")
     if overview_for(request).coordinates:
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # Only an active mentor of a programme is asked to take one of its groups.
     is_a_mentor = any(membership.role == Role.MENTOR for membership in programme_memberships)
     mentor_requests = list(pending_requests_for(user)) if is_a_mentor else []
+    surveys = waiting_for(user)
     return render(
         request,
         "home/home.html",
@@ -54,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "events": events,
             "applications": applications,
             "mentor_requests": mentor_requests,
+            "surveys": surveys,
             "can_create": can_create_programmes(request),
         },
     )

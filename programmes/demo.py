@@ -459,6 +459,7 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
     _mentor_circle(running, coordinator)
     _contracts_and_goals(running)
     _sessions(running, today)
+    _feedback(running, coordinator, today)
     matching = _matching(coordinator, today, counter)
     return SeedResult(created_users=counter[0], programmes=[running, recruiting, matching])
 
@@ -561,6 +562,66 @@ def _sessions(programme: Programme, today: datetime.date) -> None:
             agenda="Round of news; practising interview questions in pairs; action items.",
         )
     OutgoingEmail.objects.filter(kind__startswith="groups.session", status=EmailStatus.PENDING).filter(
+        to__endswith="@demo.example"
+    ).update(status=EmailStatus.CANCELLED)
+
+
+DEMO_TEXT_ANSWERS = (
+    "I speak up more in interviews now.",
+    "Hearing how the others deal with rejection helps me keep going.",
+    "I would like the sessions to start a little later in the evening.",
+    "Practising in pairs was the most useful part so far.",
+    "I found two job offers through the group's contacts.",
+)
+
+
+def _feedback(programme: Programme, coordinator: User, today: datetime.date) -> None:
+    """The running programme's mid-point and end surveys are planned from its dates; a check-in survey after the
+    first two months is open, and most people have answered it (anonymously). The demo mentee has not answered yet,
+    so they see it waiting on their home page. Nobody is emailed."""
+    from feedback.models import Respondent, RoundKind
+    from feedback.services.questionnaires import default_questionnaires
+    from feedback.services.responding import questionnaire_of, save_answers
+    from feedback.services.rounds import create_round, ensure_rounds
+
+    ensure_rounds(programme, by=coordinator)
+    if programme.survey_rounds.filter(kind=RoundKind.OTHER).exists():
+        return
+    questionnaires = default_questionnaires(programme)
+    check_in = create_round(
+        programme,
+        open_now_too=True,
+        name="Check-in after two months",
+        mentee_questionnaire=questionnaires[("midpoint", "mentees")],
+        mentor_questionnaire=questionnaires[("midpoint", "mentors")],
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=11),
+        remind_after_days=7,
+        anonymous=True,
+    )
+    respondents = list(
+        Respondent.objects.filter(round=check_in).select_related("round", "user").order_by("user__email")
+    )
+    for index, respondent in enumerate(respondents):
+        if respondent.user.email == DEMO_LOGINS["mentee"] or index % 4 == 3:
+            continue  # has not answered yet
+        answers = {}
+        for position, question in enumerate(questionnaire_of(respondent).questions.order_by("position")):
+            turn = index + position
+            if question.kind == "agreement":
+                answers[question.pk] = 3 + turn % 3
+            elif question.kind == "rating":
+                answers[question.pk] = 6 + turn % 5
+            elif question.kind == "yes_no":
+                answers[question.pk] = 1 if turn % 5 else 0
+            elif question.kind == "single":
+                answers[question.pk] = question.choices[turn % len(question.choices)]
+            elif question.kind == "multiple":
+                answers[question.pk] = [question.choices[turn % len(question.choices)]]
+            elif question.kind == "long_text" and turn % 2 == 0:
+                answers[question.pk] = DEMO_TEXT_ANSWERS[turn % len(DEMO_TEXT_ANSWERS)]
+        save_answers(respondent=respondent, answers=answers, submit=True)
+    OutgoingEmail.objects.filter(kind__startswith="feedback.", status=EmailStatus.PENDING).filter(
         to__endswith="@demo.example"
     ).update(status=EmailStatus.CANCELLED)
 

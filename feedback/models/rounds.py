@@ -2,9 +2,10 @@
 (``Respondent``), and what they answered (``Response``, ``Answer``).
 
 Anonymous rounds: while a response is a draft it belongs to its respondent, so the person can come back to it. On
-submission the link is cut (``Response.respondent`` becomes empty) and only the respondent's role is kept with the
-answers, with the date, not the time. ``Respondent.submitted_at`` then records that the person answered, for
-response rates and reminders, and nothing ties it to the answers.
+submission the link is cut (``Response.respondent`` and ``Response.group`` become empty, ``started`` becomes the
+start of the day) and only the respondent's role is kept with the answers, with the date, not the time.
+``Respondent.submitted_at`` then records that the person answered, for response rates and reminders, and nothing
+ties it to the answers.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ answer this round, and nothing else, without signing in.
 
 from __future__ import annotations
 
+import datetime
+
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -62,13 +64,13 @@ def saved_answers(response: Response | None) -> dict[int, Answer]:
     return {answer.question_id: answer for answer in response.answers.all()}
 
 
-def _values(question: Question, value) -> dict:
+def answer_values(question: Question, value) -> dict:
     """The columns of an answer for a cleaned form value."""
     if question.is_choice:
         chosen = value if isinstance(value, list | tuple) else ([value] if value not in (None, "") else [])
         return {"choices": [str(choice) for choice in chosen], "number": None, "text": ""}
     if question.is_text:
-        return {"text": value or "", "number": None, "choices": []}
+        return {"text": (value or "").strip(), "number": None, "choices": []}
     return {"number": None if value in (None, "") else int(value), "text": "", "choices": []}
 
 
@@ -96,7 +98,7 @@ def save_answers(*, respondent: Respondent, answers: dict[int, object], submit: 
         existing = saved_answers(response)
         to_create, to_update, to_delete = [], [], []
         for question_pk, question in questions.items():
-            values = _values(question, answers.get(question_pk))
+            values = answer_values(question, answers.get(question_pk))
             answer = existing.get(question_pk)
             if _is_empty(values):
                 if answer is not None:
@@ -117,7 +119,13 @@ def save_answers(*, respondent: Respondent, answers: dict[int, object], submit: 
             fields = ["submitted_on"]
             if locked.round.anonymous:
                 response.respondent = None  # the link to the person is cut; the role and the day stay
-                fields.append("respondent")
+                # The start time too: sent at once, it would match the person's ``Respondent.submitted_at``.
+                response.started = datetime.datetime.combine(
+                    response.submitted_on, datetime.time.min, tzinfo=locked.round.programme.zone
+                )
+                # And the group: with one mentor per group, a mentor's group names the mentor.
+                response.group = None
+                fields += ["respondent", "started", "group"]
             else:
                 response.submitted_at = now
                 fields.append("submitted_at")

@@ -115,6 +115,55 @@ def _lock(survey_round: SurveyRound) -> SurveyRound:
     return locked
 
 
+ROUND_FIELDS = (
+    "name",
+    "mentee_questionnaire",
+    "mentor_questionnaire",
+    "opens_on",
+    "closes_on",
+    "remind_after_days",
+    "anonymous",
+)
+
+
+def _check(programme: Programme, fields: dict) -> None:
+    if fields["closes_on"] < fields["opens_on"]:
+        raise BadDates("closes before it opens")
+    for name in ("mentee_questionnaire", "mentor_questionnaire"):
+        questionnaire = fields.get(name)
+        if questionnaire is not None and questionnaire.programme_id != programme.pk:
+            raise ValueError("a questionnaire of another programme")
+
+
+@transaction.atomic
+def create_round(programme: Programme, *, open_now_too: bool = False, **fields) -> SurveyRound:
+    """A round the coordinator adds by hand (kind "other"), scheduled, or opened at once."""
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    if locked.is_archived:
+        raise RoundClosed(None)
+    _check(locked, fields)
+    survey_round = SurveyRound.objects.create(programme=locked, kind=RoundKind.OTHER, follows_programme=False, **fields)
+    if open_now_too:
+        return open_now(survey_round)
+    return survey_round
+
+
+@transaction.atomic
+def change_round(survey_round: SurveyRound, **fields) -> SurveyRound:
+    """A coordinator changes a scheduled round: its questionnaires, dates, reminder and anonymity. Set by hand, its
+    dates no longer follow the programme's."""
+    locked = _lock(survey_round)
+    if locked.status != RoundStatus.SCHEDULED:
+        raise RoundClosed(locked.pk)
+    _check(locked.programme, fields)
+    if (fields["opens_on"], fields["closes_on"]) != (locked.opens_on, locked.closes_on):
+        locked.follows_programme = False
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save()
+    return locked
+
+
 @transaction.atomic
 def set_dates(survey_round: SurveyRound, *, opens_on: datetime.date, closes_on: datetime.date) -> SurveyRound:
     """A coordinator sets a scheduled round's dates; it no longer follows the programme's."""

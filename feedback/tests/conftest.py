@@ -1,7 +1,8 @@
 """Fixtures of feedback, on top of the project's ``world`` (conftest.py at the root): the programme's rounds, and
 its mid-point round open with the world's mentee, mentor and other group's mentee asked.
 
-Deliveries queued on commit go nowhere unless a test delivers them (``outbox.services.deliver``)."""
+Deliveries queued on commit go nowhere unless a test delivers them (``outbox.services.deliver``). The real-worker
+tests use the outbox's fixtures (a local SMTP server, a Celery worker in its own process), imported here."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from feedback.models import Respondent, SurveyRound
 from feedback.services.rounds import ensure_rounds, open_round
+from outbox.tests.conftest import celery_worker_process, smtp_server, worker_concurrency  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,6 @@
+"""Answering surveys: the person's list of surveys, and one survey's page, signed in or through the link in the
+survey emails (the emails use these names)."""
+
 from django.urls import path
 
 from feedback.views import respond as views

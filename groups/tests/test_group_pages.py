@@ -88,7 +88,8 @@ def test_group_detail_query_count_stays_flat(as_user, world):
     for _ in range(6):
         add_to_group(world.group, UserFactory(), "mentee")
     # 8, one for the goals' summary (members only) and one for the contract's
-    assert count_queries(client, url) == small == 11  # with the next session
+    # with the next session, and one for the group's evaluations (feedback; its leaders only)
+    assert count_queries(client, url) == small == 12
 
 
 def test_group_detail_query_count_stays_flat_for_the_coordinator_of_a_group_waiting_for_its_mentor(as_user, world):

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from feedback.services import evaluations
 from groups.access import group_for
 from groups.forms.kinds import FacilitatorForm
 from groups.models import AssignmentStatus, GroupMembership, GroupRole, MentoringGroup
@@ -71,6 +72,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["contract"] = contracts.summary(group, request.user, access.group_role)
     context["goals"] = goals.summary_section(access, request.user)
     context["session_summary"] = session_log.summary_section(access, request.user)
+    context["evaluations"] = evaluations.group_section(access)  # leaders only: one query
     if group.has_mentor:
         context.update(_mentor_led(request, group, context["mentors"], context["mentees"]))
     elif group.is_peer:

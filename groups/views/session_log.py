@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from feedback.services import pulse
 from groups.access import MEMBER, GroupAccess, group_for, meeting_for
 from groups.forms.session_log import DoneForm, ReflectionForm, SessionLogForm, action_item_formset
 from groups.models import Meeting
@@ -111,6 +112,7 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
             "meeting": meeting,
             "page": session_page(access, meeting, request.user),
             "done_form": DoneForm(),
+            "pulse": pulse.session_section(access, meeting, request.user),
         },
     )
 

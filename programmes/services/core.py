@@ -7,11 +7,24 @@ from programmes.models import MembershipStatus, Programme, ProgrammeMembership, 
 
 @transaction.atomic
 def create_programme(*, by, **fields) -> Programme:
-    """Creates a programme in draft with its creator as its first coordinator."""
+    """Creates a programme in draft with its creator as its first coordinator, and its survey rounds."""
     programme = Programme(**fields)
     programme.full_clean()
     programme.save()
     ProgrammeMembership.objects.create(programme=programme, user=by, role=Role.COORDINATOR)
+    from feedback.services.rounds import ensure_rounds  # feedback builds on programmes
+
+    ensure_rounds(programme, by=by)
+    return programme
+
+
+@transaction.atomic
+def save_programme(form) -> Programme:
+    """Saves the programme's details from its form; its survey rounds follow new dates."""
+    from feedback.services.rounds import sync_rounds
+
+    programme = form.save()
+    sync_rounds(programme)
     return programme
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from feedback.models import Answer, Interview
 from groups.models import (
     AssignmentStatus,
     Concern,
@@ -221,6 +222,10 @@ def anonymise_person(*, user: User, by: User | None = None) -> User:
     # What they raised with the coordinators and wrote after sessions; the rows and dates stay for the figures.
     Concern.objects.filter(raised_by=user).update(text="—")
     Reflection.objects.filter(author=user).update(text="—")
+    # What they wrote in surveys with their name and in pulses after sessions (the numbers and choices stay for the
+    # figures; anonymous answers were never theirs), and the coordinators' notes of interviews with them.
+    Answer.objects.filter(Q(response__respondent__user=user) | Q(response__user=user)).exclude(text="").update(text="—")
+    Interview.objects.filter(person=user).update(accomplishments="—", results="", comments="", concerns="")
     user.reset_calendar_token()  # the old private calendar address stops working
 
     # What they wrote about themselves, and their gender and age, which could single them out in a small programme.

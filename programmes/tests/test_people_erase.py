@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from feedback.models import Interview
 from groups.models import GroupMembership, GroupRole
 from mentoring.tests.factories import (
     ApplicationFactory,
@@ -186,6 +187,25 @@ def petra(world):
         object_id="1",
         object_repr=f"{EMAIL} – Mentee – Pathways",
         action_flag=CHANGE,
+    )
+    # A named survey she answered in her own words, and the coordinator's notes of an interview with her.
+    from feedback.models import SurveyRound
+    from feedback.services.responding import questionnaire_of, save_answers
+    from feedback.services.rounds import ensure_rounds, open_round
+
+    midpoint, _end = ensure_rounds(world.programme)
+    SurveyRound.objects.filter(pk=midpoint.pk).update(anonymous=False)
+    open_round(midpoint)
+    respondent = midpoint.respondents.get(user=person)
+    question = questionnaire_of(respondent).questions.filter(kind="long_text").first()
+    save_answers(respondent=respondent, answers={question.pk: f"I am {NAME} and the group helped."}, submit=True)
+    Interview.objects.create(
+        programme=world.programme,
+        person=person,
+        interviewer=world.coordinator,
+        held_on=timezone.localdate(),
+        accomplishments=f"{NAME} found work.",
+        concerns=f"Write to {EMAIL}.",
     )
     return person
 

@@ -230,3 +230,20 @@ def test_every_email_the_demo_queued_belongs_to_its_programme(demo):
     assert emails.count() > 10
     assert not emails.filter(programme__isnull=True).exists()
     assert emails.filter(kind="groups.session_invitation", programme=demo["running"]).exists()
+
+
+def test_the_running_programme_has_an_open_survey_answered_by_most_but_not_the_demo_mentee(demo):
+    from feedback.models import Respondent, RoundKind, RoundStatus
+
+    running = demo["running"]
+    assert set(running.survey_rounds.values_list("kind", "status")) == {
+        (RoundKind.MIDPOINT, RoundStatus.SCHEDULED),
+        (RoundKind.END, RoundStatus.SCHEDULED),
+        (RoundKind.OTHER, RoundStatus.OPEN),
+    }
+    check_in = running.survey_rounds.get(kind=RoundKind.OTHER)
+    answered = check_in.responses.filter(submitted_on__isnull=False)
+    assert answered.filter(role="mentee").count() >= 3 and answered.filter(role="mentor").count() >= 1
+    assert not answered.filter(respondent__isnull=False).exists()  # anonymous
+    waiting = Respondent.objects.get(round=check_in, user__email="mentee@demo.example")
+    assert waiting.submitted_at is None

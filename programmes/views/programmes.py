@@ -23,7 +23,7 @@ from programmes.models import (
     ProgrammeStatus,
     Role,
 )
-from programmes.services import create_programme
+from programmes.services import create_programme, save_programme
 
 _ACTIVE = Q(memberships__status=MembershipStatus.ACTIVE)
 
@@ -123,7 +123,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("programmes:detail", pk=programme.pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_programme(form)
         messages.success(request, _("The programme has been saved."))
         return redirect("programmes:detail", pk=programme.pk)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
