@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, fresh_directory
+
 WORK = ROOT / "var" / "bench"
 os.environ.setdefault("DEBUG", "1")
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
@@ -70,8 +71,7 @@ def build() -> tuple:
         Role,
     )
 
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
+    fresh_directory(WORK)
     call_command("migrate", verbosity=0)
     rng = random.Random(SEED)
     now = django.utils.timezone.now()

@@ -20,15 +20,15 @@ from __future__ import annotations
 import datetime
 import os
 import random
-import shutil
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, drop_database, fresh_directory, recreate_database
+
 WORK = ROOT / "var" / "bench" / "results"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
 os.environ["DEBUG"] = "1"
@@ -60,52 +60,6 @@ PHRASES = (
 
 def is_postgres() -> bool:
     return DATABASE_URL.startswith(("postgres://", "postgresql://"))
-
-
-def admin_connection():
-    """A connection to the server's ``postgres`` database, to create and drop the benchmark's own."""
-    import psycopg2
-
-    parts = urlsplit(DATABASE_URL)
-    connection = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    return connection
-
-
-def database_name() -> str:
-    name = urlsplit(DATABASE_URL).path.lstrip("/")
-    if not name.startswith("bench"):
-        sys.exit(f"BENCH_DATABASE_URL must name a throw-away database whose name starts with 'bench', not {name!r}.")
-    return name
-
-
-def recreate_database() -> None:
-    name = database_name()
-    connection = admin_connection()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        connection.close()
-
-
-def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    connection = admin_connection()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{database_name()}" WITH (FORCE)')
-    finally:
-        connection.close()
 
 
 def answer_values(rng: random.Random, question) -> dict | None:
@@ -339,15 +293,14 @@ def run() -> int:
 
 def main() -> int:
     if is_postgres():
-        recreate_database()
+        recreate_database(DATABASE_URL)
     else:
-        shutil.rmtree(WORK, ignore_errors=True)
-        WORK.mkdir(parents=True)
+        fresh_directory(WORK)
     try:
         return run()
     finally:
         if is_postgres():
-            drop_database()
+            drop_database(DATABASE_URL)
 
 
 if __name__ == "__main__":

@@ -96,8 +96,8 @@ def agree_from_the_email(page: Page, live_server, person: User, link: str) -> No
 
 def open_the_group(page: Page, name: str = "Founders") -> None:
     """From the home page, the way a member gets there."""
-    page.locator("main").get_by_role("link", name=name).first.click()
-    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+    page.locator("main").get_by_role("link", name=name, exact=True).first.click()
+    expect(page.get_by_role("heading", name=name, level=1, exact=True)).to_be_visible()
 
 
 def open_the_goals(page: Page) -> None:

@@ -49,7 +49,7 @@ def test_mentee_signs_in_sees_their_group_and_signs_out(screen, live_server, wor
     expect(page.get_by_role("heading", name="Welcome, Max", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Your groups", level=2)).to_be_visible()
     page.shot("home-mentee")
-    page.locator("main").get_by_role("link", name="Group A").click()
+    page.locator("main").get_by_role("link", name="Group A", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/groups/{world.group.pk}/$"))
     expect(page.get_by_role("heading", name="Group A", level=1)).to_be_visible()
     expect(page.get_by_text("Mina Mentor")).to_be_visible()
@@ -77,14 +77,14 @@ def test_the_page_is_usable_from_the_keyboard_alone(browser, live_server, world)
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Welcome, Mina", level=1)).to_be_visible()
-    expect(page.locator("main").get_by_role("link", name="Group A")).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="Group A", exact=True)).to_be_visible()
     page.close()
 
 
 def test_switching_to_german_from_the_footer(screen, live_server, world):
     page = screen
     sign_in(page, live_server, world.mentee.email)
-    page.locator("main").get_by_role("link", name="Group A").click()
+    page.locator("main").get_by_role("link", name="Group A", exact=True).click()
     page.get_by_label("Language").select_option("de")
     page.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("lang", "de")

@@ -414,7 +414,7 @@ def test_the_mentees_change_and_agree_to_their_wishes_for_a_mentor(screen, live_
     support = "Help with the business plan, and with letters from the tax office."
 
     sign_in(page, live_server, amira.email)
-    page.locator("main").get_by_role("link", name="Founders").click()
+    page.locator("main").get_by_role("link", name="Founders", exact=True).click()
     expect(page.get_by_role("heading", name="Founders", level=1)).to_be_visible()
     wishes = page.get_by_role("region", name="The group's wishes for a mentor")
     expect(wishes).to_contain_text("0 of 2 agreed")
@@ -442,7 +442,7 @@ def test_the_mentees_change_and_agree_to_their_wishes_for_a_mentor(screen, live_
 
     as_someone_else(page)
     sign_in(page, live_server, bruno.email)
-    page.locator("main").get_by_role("link", name="Founders").click()
+    page.locator("main").get_by_role("link", name="Founders", exact=True).click()
     wishes = page.get_by_role("region", name="The group's wishes for a mentor")
     expect(wishes).to_contain_text("1 of 2 agreed")
     wishes.get_by_role("link", name="Read the wishes and agree").click()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "programmes",
     "groups",
     "feedback",
+    "reports",
     "outbox",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("programmes/<int:pk>/", include("groups.urls_programme")),
     path("programmes/<int:pk>/feedback/", include("feedback.urls_programme")),
+    path("", include("reports.urls")),  # /reports/ and /programmes/<id>/dashboard/, one namespace
     path("groups/", include("groups.urls")),
     path("feedback/", include("feedback.urls")),
     path("join/", include("programmes.urls_join")),

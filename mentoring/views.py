@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from feedback.services.my_surveys import waiting_for
 from groups.models import GroupMembership
+from groups.services.home import next_steps
 from groups.services.mentors import pending_requests_for
 from mentoring.navigation import overview_for
 from programmes.access import can_create_programmes
@@ -14,8 +15,10 @@ UPCOMING_EVENTS_SHOWN = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Visitors see what the product is; coordinators go to their programmes; everyone else sees their own
-    page: the surveys waiting for their answer, their groups, their upcoming events and their applications."""
+    """Visitors see what the product is; coordinators go to their programmes; everyone else sees their next steps
+    first (for a mentor: sessions to come and to log, action items, contracts, their mentor circle; for a mentee:
+    the next session, goals, action items, briefings of missed sessions; surveys for both), then their groups,
+    upcoming events and applications. The number of queries depends on the person's roles only."""
     if not request.user.is_authenticated:
         return render(request, "home/welcome.html")
     if overview_for(request).coordinates:
@@ -46,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     is_a_mentor = any(membership.role == Role.MENTOR for membership in programme_memberships)
     mentor_requests = list(pending_requests_for(user)) if is_a_mentor else []
     surveys = waiting_for(user)
+    steps = next_steps(user, group_memberships)
     return render(
         request,
         "home/home.html",
@@ -57,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "applications": applications,
             "mentor_requests": mentor_requests,
             "surveys": surveys,
+            "steps": steps,
             "can_create": can_create_programmes(request),
         },
     )

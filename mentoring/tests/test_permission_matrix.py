@@ -33,6 +33,8 @@ from mentoring.tests.matrix import (
     matching,
     people,
     programme,
+    reports,
+    reports_overview,
     scheduling,
     session_log,
 )
@@ -58,6 +60,8 @@ MATRIX = [
     *feedback_respond.CASES,
     *feedback_results.CASES,
     *feedback_evaluations.CASES,
+    *reports.CASES,
+    *reports_overview.CASES,
 ]
 
 

@@ -1,0 +1,323 @@
+"""The machinery the benchmarks share: a throw-away PostgreSQL database, a counting SMTP server, Celery workers on a
+queue of their own, and MailBench, which times a task sending email through them and reports the figures.
+
+Import it from a script in bench/ after putting the project root on sys.path, and before Django:
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.common import ROOT, recreate_database
+
+Nothing here imports Django, psycopg2, aiosmtpd or Celery at module level, so importing it does not read the
+settings: a script sets DATABASE_URL, DJANGO_SETTINGS_MODULE and the rest (MailBench.set_environment) after importing
+it, and only the functions that need Django import it, after django.setup() (MailBench.run calls that itself). Not
+part of the test run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/7")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
+CONCURRENCY = 2
+SETTLE_SECONDS = 3.0  # after the last expected message, time for a duplicate to show up
+SAMPLE = 50  # how many messages the SMTP handler checks
+
+
+def fresh_directory(path: Path) -> None:
+    """Removes the directory with all it holds, if it exists, and creates it empty."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+
+
+def admin_connection(database_url: str):
+    """A connection to the server's ``postgres`` database, to create and drop the benchmark's own."""
+    import psycopg2
+
+    parts = urlsplit(database_url)
+    connection = psycopg2.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    return connection
+
+
+def database_name(database_url: str) -> str:
+    """The database's name; exits if it does not start with "bench", so that no real database is dropped."""
+    name = urlsplit(database_url).path.lstrip("/")
+    if not name.startswith("bench"):
+        sys.exit(f"BENCH_DATABASE_URL must name a throw-away database whose name starts with 'bench', not {name!r}.")
+    return name
+
+
+def recreate_database(database_url: str) -> None:
+    """Drops the PostgreSQL database of the url if it exists and creates it empty."""
+    name = database_name(database_url)
+    connection = admin_connection(database_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
+
+
+def drop_database(database_url: str) -> None:
+    """Closes Django's connections and drops the PostgreSQL database of the url."""
+    from django.db import connections
+
+    connections.close_all()
+    connection = admin_connection(database_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{database_name(database_url)}" WITH (FORCE)')
+    finally:
+        connection.close()
+
+
+class Counting:
+    """aiosmtpd handler: counts recipients; does not parse the messages, so the server is not what is measured.
+
+    Of the first SAMPLE messages it checks that each contains every one of ``expected`` (raw bytes of the message)
+    and counts those that do not in ``wrong``.
+    """
+
+    def __init__(self, *expected: bytes):
+        self.expected = expected
+        self.lock = threading.Lock()
+        self.received: Counter[str] = Counter()
+        self.checked = 0
+        self.wrong = 0
+
+    async def handle_DATA(self, server, session, envelope):  # the name aiosmtpd calls
+        with self.lock:
+            self.received.update(envelope.rcpt_tos)
+            if self.checked < SAMPLE:
+                self.checked += 1
+                if not all(part in envelope.content for part in self.expected):
+                    self.wrong += 1
+        return "250 Message accepted for delivery"
+
+    def total(self) -> int:
+        with self.lock:
+            return sum(self.received.values())
+
+    def duplicates(self) -> int:
+        """Messages that reached a mailbox that had already received one."""
+        return sum(self.received.values()) - len(self.received)
+
+    def missing(self, expected: int) -> int:
+        """How many of ``expected`` mailboxes received nothing."""
+        return expected - len(self.received)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def forget_queue(queue: str) -> None:
+    """Empties and removes the benchmark's queue, with anything a killed worker left unacknowledged."""
+    from mentoring.celery import app
+
+    with app.connection_for_write() as broker:
+        channel = broker.default_channel
+        channel.queue_purge(queue)
+        client = channel.client
+        client.delete(channel.keyprefix_queue % queue, channel.keyprefix_binding_permanent % queue)
+        for tag, payload in client.hgetall(channel.unacked_key).items():
+            _message, _exchange, routing_key = json.loads(payload)
+            if routing_key == queue:
+                client.hdel(channel.unacked_key, tag)
+                client.zrem(channel.unacked_index_key, tag)
+
+
+def start_workers(smtp_url: str, *, queue: str, work: Path, count: int) -> list[tuple[subprocess.Popen, Path]]:
+    """Starts ``count`` Celery worker processes (prefork, CONCURRENCY) on the queue, each logging to
+    work/worker<n>.log, and waits until each is ready; exits with the end of the log if one does not start within a
+    minute."""
+    environment = {**os.environ, "EMAIL_URL": smtp_url, "SITE_URL": "http://testserver"}
+    workers = []
+    for n in range(count):
+        log = work / f"worker{n}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [
+                    *(sys.executable, "-m", "celery", "-A", "mentoring", "worker"),
+                    *("--pool=prefork", f"--concurrency={CONCURRENCY}", "-Q", queue, "-n", f"{queue}{n}@%h"),
+                    *("--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO"),
+                ],
+                cwd=ROOT,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        workers.append((process, log))
+    deadline = time.monotonic() + 60
+    for process, log in workers:
+        while b" ready." not in log.read_bytes():
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop_workers(workers)
+                sys.exit(f"A worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.1)
+    return workers
+
+
+def stop_workers(workers) -> None:
+    for process, _log in workers:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process, _log in workers:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@dataclass
+class Delivery:
+    """What MailBench.run measured."""
+
+    expected: int  # messages that should arrive, one to each of as many mailboxes
+    limit_seconds: float
+    elapsed: float  # seconds from queueing the task until the expected messages arrived (or the deadline)
+    arrived: int  # messages arrived by then
+    duplicates: int  # by the end, after the settling time
+    missing: int
+    wrong: int  # messages of the sample that lacked something the handler checks
+    rows: int  # outbox rows
+    first_sent: datetime.datetime  # the outbox's first and last sent_at
+    last_sent: datetime.datetime
+    task_seconds: float | None  # how long the task took, from the worker's log
+    batches: int  # delivery tasks that succeeded
+
+    def report(self, *, messages: str, task_took: str, wrong: str) -> int:
+        """Prints the figures and OK or FAILED; returns the exit status. ``messages`` names the messages, ``task_took``
+        introduces the task's time, ``wrong`` says what the wrong ones of the sample lack."""
+        sending = (self.last_sent - self.first_sent).total_seconds()
+        took = f"{self.task_seconds:.1f} s" if self.task_seconds is not None else "unknown"
+        print(f"outbox rows: {self.rows:,}; {task_took} {took}; {self.batches} delivery batches")
+        print(f"first to last sent: {sending:.1f} s")
+        print(
+            f"{self.arrived:,} of {self.expected:,} {messages} arrived in {self.elapsed:.1f} s: "
+            f"{self.arrived / self.elapsed:,.0f} messages/s"
+        )
+        print(f"duplicates: {self.duplicates}; missing: {self.missing}; {wrong}: {self.wrong}")
+        ok = self.elapsed <= self.limit_seconds and self.duplicates == 0 and self.missing == 0 and self.wrong == 0
+        print("OK" if ok else f"FAILED (limit {self.limit_seconds:.0f} s, no duplicates, none missing)")
+        return 0 if ok else 1
+
+
+@dataclass(frozen=True)
+class MailBench:
+    """A benchmark that times a task sending email through real Celery workers (BENCH_WORKERS processes, prefork,
+    concurrency 2, in the Redis of BENCH_BROKER_URL) to an SMTP server in this process. ``work`` is emptied first and
+    holds the workers' logs; ``database_url`` names the throw-away PostgreSQL database; ``queue`` is the workers' own.
+    """
+
+    work: Path
+    database_url: str
+    queue: str
+
+    def set_environment(self) -> None:
+        """Points Django and Celery at the benchmark's database, broker and queue: call it before importing Django."""
+        os.environ["DEBUG"] = "1"
+        os.environ["DATABASE_URL"] = self.database_url
+        os.environ["CELERY_BROKER_URL"] = BROKER_URL
+        os.environ["CELERY_TASK_DEFAULT_QUEUE"] = self.queue
+        os.environ["DJANGO_SETTINGS_MODULE"] = "mentoring.settings"
+        os.environ["VAR_DIR"] = str(self.work / "var")
+
+    def run(
+        self, handler: Counting, build: Callable[[], None], built: str, task: str, expected: int, limit_seconds: float
+    ) -> Delivery:
+        """Times the task of the dotted path ``task`` until ``expected`` messages have arrived.
+
+        Empties the work directory, recreates the database, sets Django up, starts an aiosmtpd server with
+        ``handler``, calls ``build`` (and prints ``built`` with the time it took), empties the queue and starts the
+        workers on it, then calls the task's ``delay()`` and waits until the messages have arrived or three times
+        ``limit_seconds`` have passed, and SETTLE_SECONDS more for duplicates to show up. Stops the workers and the
+        server, empties the queue and drops the database whatever happens.
+        """
+        import logging
+
+        import django
+        from aiosmtpd.controller import Controller
+
+        fresh_directory(self.work)
+        recreate_database(self.database_url)
+        django.setup()
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
+        workers = []
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+        controller.start()
+        try:
+            started = time.perf_counter()
+            build()
+            print(f"{built}: {time.perf_counter() - started:.1f} s")
+            forget_queue(self.queue)
+            workers = start_workers(
+                f"smtp://127.0.0.1:{controller.port}", queue=self.queue, work=self.work, count=WORKERS
+            )
+            print(f"{WORKERS} worker(s), prefork concurrency {CONCURRENCY}, on {os.cpu_count()} cores")
+
+            from django.db.models import Max, Min
+            from django.utils.module_loading import import_string
+
+            from outbox.models import OutgoingEmail
+
+            sender = import_string(task)
+            started = time.perf_counter()
+            sender.delay()
+            deadline = started + limit_seconds * 3
+            while handler.total() < expected and time.perf_counter() < deadline:
+                time.sleep(0.02)
+            elapsed = time.perf_counter() - started
+            arrived = handler.total()
+            time.sleep(SETTLE_SECONDS)
+            rows = OutgoingEmail.objects.count()
+            times = OutgoingEmail.objects.aggregate(first_sent=Min("sent_at"), last_sent=Max("sent_at"))
+            logs = "".join(log.read_text(errors="replace") for _process, log in workers)
+            runs = re.findall(re.escape(task) + r"\[[^]]+\] succeeded in ([0-9.]+)s", logs)
+            batches = len(re.findall(r"outbox\.tasks\.deliver_emails\[[^]]+\] succeeded", logs))
+        finally:
+            stop_workers(workers)
+            controller.stop()
+            forget_queue(self.queue)
+            drop_database(self.database_url)
+        return Delivery(
+            expected=expected,
+            limit_seconds=limit_seconds,
+            elapsed=elapsed,
+            arrived=arrived,
+            duplicates=handler.duplicates(),
+            missing=handler.missing(expected),
+            wrong=handler.wrong,
+            rows=rows,
+            first_sent=times["first_sent"],
+            last_sent=times["last_sent"],
+            task_seconds=float(runs[0]) if runs else None,
+            batches=batches,
+        )

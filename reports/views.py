@@ -1,0 +1,121 @@
+"""The coordinator's programme dashboard: where the programme is, every group's health with the groups at risk,
+sessions and attendance by month; and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from programmes.access import programme_for
+from reports.services.health import RISK_RULES, programme_health, sort_groups
+from reports.services.milestones import milestones
+
+SORTS = ("name", "risk", "held", "attendance", "last", "answers")
+
+
+def _sort_of(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", "-risk")
+    return sort if sort.lstrip("-") in SORTS else "-risk"
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_for(request, pk).programme
+    health = programme_health(programme)
+    sort = _sort_of(request)
+    only_at_risk = request.GET.get("show") == "at_risk"
+    groups = sort_groups(health.at_risk if only_at_risk else health.groups, sort)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "programme": programme,
+            "health": health,
+            "groups": groups,
+            "sort": sort,
+            "only_at_risk": only_at_risk,
+            "milestones": milestones(programme),
+            "rules": RISK_RULES,
+            "chart": _chart(health.months),
+        },
+    )
+
+
+def _chart(months) -> dict:
+    """Bars for the sessions held each month, in a 100-unit-wide slot per month and 100 units high at most."""
+    top = max((month.held for month in months), default=0) or 1
+    bars = []
+    for index, month in enumerate(months):
+        height = round(100 * month.held / top)
+        bars.append({"x": index * 100 + 10, "y": 110 - height, "height": height})
+    return {"width": max(len(months), 1) * 100, "bars": bars}
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+@require_safe
+def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_for(request, pk).programme
+    health = programme_health(programme)
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(
+        [
+            _("Group"),
+            _("Mentors"),
+            _("Mentees"),
+            _("Sessions held"),
+            _("Sessions planned by now"),
+            _("Sessions to come"),
+            _("Last session"),
+            _("Attendance (%)"),
+            _("Contract"),
+            _("Goals achieved"),
+            _("Goals"),
+            _("Open concerns"),
+            _("Survey answered"),
+            _("Survey asked"),
+            _("Satisfaction (1-5)"),
+            _("At risk"),
+        ]
+    )
+    zone = programme.zone
+    for group in sort_groups(health.groups, _sort_of(request)):
+        writer.writerow(
+            _cell(value)
+            for value in [
+                group.group.name,
+                ", ".join(group.mentors),
+                group.mentees,
+                group.held,
+                group.planned,
+                group.scheduled,
+                group.last_held.astimezone(zone).date().isoformat() if group.last_held else "",
+                group.attendance_percent,
+                group.contract,
+                group.goals_achieved,
+                group.goals_total,
+                group.open_concerns,
+                group.answered,
+                group.asked,
+                group.satisfaction,
+                "; ".join(group.risk_labels),
+            ]
+        )
+    response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(programme.name) or 'programme'}-groups-{health.today.isoformat()}.csv"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
