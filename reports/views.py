@@ -7,6 +7,7 @@ import csv
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
@@ -19,6 +20,7 @@ from reports.services.health import RISK_RULES, programme_health, sort_groups
 from reports.services.milestones import milestones
 
 SORTS = ("name", "risk", "held", "attendance", "last", "answers")
+PAGE_SIZE = 50  # rows of the groups table; the figures in numbers and the CSV cover every group
 
 
 def _sort_of(request: HttpRequest) -> str:
@@ -34,13 +36,14 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     sort = _sort_of(request)
     only_at_risk = request.GET.get("show") == "at_risk"
     groups = sort_groups(health.at_risk if only_at_risk else health.groups, sort)
+    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/dashboard.html",
         {
             "programme": programme,
             "health": health,
-            "groups": groups,
+            "page": page,
             "sort": sort,
             "only_at_risk": only_at_risk,
             "milestones": milestones(programme),

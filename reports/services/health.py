@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -164,7 +165,7 @@ def programme_health(programme: Programme, *, now: datetime.datetime | None = No
     """Every mentor-led and peer group of the programme with its figures and risks, and the programme's sessions
     and attendance by month. A fixed number of queries."""
     now = now or timezone.now()
-    figures = groups_health([programme], now=now)
+    figures = groups_health([programme], now=now, by_month=True)
     health = {group.group.pk: group for group in figures.groups[programme.pk]}
     for group_id, pulse in group_pulses(programme).items():
         if group_id in health:
@@ -173,7 +174,7 @@ def programme_health(programme: Programme, *, now: datetime.datetime | None = No
         programme=programme,
         today=programme.today(now),
         groups=list(health.values()),
-        months=_months(programme, list(health)),
+        months=figures.months.get(programme.pk, []),
         survey=figures.surveys[programme.pk],
     )
 
@@ -185,6 +186,7 @@ class GroupsHealth:
 
     groups: dict[int, list[GroupHealth]]
     surveys: dict[int, SurveyRound | None]
+    months: dict[int, list[MonthFigures]] = field(default_factory=dict)  # with ``by_month`` only
 
 
 def latest_surveys(programme_ids: list[int]) -> dict[int, SurveyRound]:
@@ -197,12 +199,17 @@ def latest_surveys(programme_ids: list[int]) -> dict[int, SurveyRound]:
     }
 
 
-def groups_health(programmes: list[Programme], *, now: datetime.datetime | None = None) -> GroupsHealth:
+def groups_health(
+    programmes: list[Programme], *, now: datetime.datetime | None = None, by_month: bool = False
+) -> GroupsHealth:
     """Every mentor-led and peer group of these programmes with its figures and risks (all but satisfaction, see
     ``programme_health``). The same fixed number of queries for one programme or many, however many groups and
-    sessions."""
+    sessions. With ``by_month`` (one programme only), also its sessions held and attendance by month, from the
+    same queries."""
     now = now or timezone.now()
     by_pk = {programme.pk: programme for programme in programmes}
+    if by_month and len(by_pk) != 1:
+        raise ValueError("Sessions by month are counted for one programme at a time.")
     groups = list(
         MentoringGroup.objects.filter(programme_id__in=list(by_pk))
         .exclude(kind=GroupKind.MENTOR_CIRCLE)
@@ -227,25 +234,51 @@ def groups_health(programmes: list[Programme], *, now: datetime.datetime | None 
     ):
         health[membership.group_id].mentors.append(membership.user.shown_name)
 
+    # Attendance marks are read once, by group and (with ``by_month``) by month: the groups' figures are the sums
+    # over the months, the months' the sums over the groups. Sessions by month are a query of their own: folded into
+    # the groups' query, their first and last times by group and month would cost more to read than they save.
+    months: dict[int, MonthFigures] = {}
+
+    def month_of(prefix: str) -> dict:
+        return {"month": _month_key(programmes[0], now, prefix)} if by_month else {}
+
     group_sessions = Meeting.objects.filter(group_id__in=ids, kind=MeetingKind.GROUP, status=MeetingStatus.SCHEDULED)
     held = Q(held=True)
-    for row in group_sessions.values("group_id").annotate(
-        held_count=Count("pk", filter=held),
-        to_come=Count("pk", filter=Q(starts_at__gt=now)),
-        first=Min("starts_at", filter=held),
-        last=Max("starts_at", filter=held),
+    for row in (
+        group_sessions.values("group_id")
+        .annotate(
+            held_count=Count("pk", filter=held),
+            to_come=Count("pk", filter=Q(starts_at__gt=now)),
+            first=Min("starts_at", filter=held),
+            last=Max("starts_at", filter=held),
+        )
+        .order_by()
     ):
         figures = health[row["group_id"]]
         figures.held, figures.scheduled = row["held_count"], row["to_come"]
         figures.first_held, figures.last_held = row["first"], row["last"]
+    if by_month:
+        for row in group_sessions.filter(held=True).values(**month_of("")).annotate(n=Count("pk")).order_by():
+            _month(months, row["month"]).held = row["n"]
 
+    marks = Attendance.objects.filter(
+        meeting__group_id__in=ids,
+        meeting__kind=MeetingKind.GROUP,
+        meeting__status=MeetingStatus.SCHEDULED,
+        meeting__held=True,
+    )
     for row in (
-        Attendance.objects.filter(meeting__in=group_sessions.filter(held=True))
-        .values("meeting__group_id")
+        marks.values("meeting__group_id", **month_of("meeting__"))
         .annotate(marks=Count("pk"), present=Count("pk", filter=Q(status=AttendanceMark.PRESENT)))
+        .order_by()
     ):
         figures = health[row["meeting__group_id"]]
-        figures.marks, figures.present = row["marks"], row["present"]
+        figures.marks += row["marks"]
+        figures.present += row["present"]
+        if by_month:
+            month = _month(months, row["month"])
+            month.marks += row["marks"]
+            month.present += row["present"]
 
     in_force = {}
     for version in (
@@ -298,7 +331,11 @@ def groups_health(programmes: list[Programme], *, now: datetime.datetime | None 
     by_programme: dict[int, list[GroupHealth]] = {pk: [] for pk in by_pk}
     for figures in health.values():
         by_programme[figures.group.programme_id].append(figures)
-    return GroupsHealth(groups=by_programme, surveys={pk: surveys.get(pk) for pk in by_pk})
+    return GroupsHealth(
+        groups=by_programme,
+        surveys={pk: surveys.get(pk) for pk in by_pk},
+        months={programmes[0].pk: [months[key] for key in sorted(months)]} if by_month else {},
+    )
 
 
 def risks_of(
@@ -330,32 +367,32 @@ def risks_of(
     return risks
 
 
-def _months(programme: Programme, group_ids: list[int]) -> list[MonthFigures]:
-    """Sessions held and attendance by month, where the programme runs, from its start to today. Two queries."""
-    from django.db.models.functions import TruncMonth
-
+def _month_key(programme: Programme, now: datetime.datetime, prefix: str) -> Case:
+    """The month a held session starts in, where the programme runs, as a number (year * 12 + month - 1), for the
+    field ``<prefix>starts_at``; None for a session not held. The months from the programme's start to now are
+    bounded in Python (midnight on the 1st, in the programme's zone), so the database only compares times; a
+    session outside them (before the start) is placed by the database's own month of it."""
     zone = programme.zone
-    months: dict[datetime.date, MonthFigures] = {}
-    held = Meeting.objects.filter(
-        group_id__in=group_ids, kind=MeetingKind.GROUP, status=MeetingStatus.SCHEDULED, held=True
+    first = min(programme.starts_on, now.astimezone(zone).date()).replace(day=1)
+    last = now.astimezone(zone).date().replace(day=1)
+    keys = range(first.year * 12 + first.month - 1, last.year * 12 + last.month + 1)
+    bounds = [datetime.datetime(key // 12, key % 12 + 1, 1, tzinfo=zone) for key in keys]
+    starts_at = f"{prefix}starts_at"
+    return Case(
+        When(~Q(**{f"{prefix}held": True}), then=Value(None)),
+        *(
+            When(**{f"{starts_at}__gte": start, f"{starts_at}__lt": end}, then=Value(key))
+            for key, start, end in zip(keys, bounds, bounds[1:], strict=False)
+        ),
+        default=ExtractYear(starts_at, tzinfo=zone) * 12 + ExtractMonth(starts_at, tzinfo=zone) - 1,
+        output_field=IntegerField(),
     )
-    for row in held.annotate(month=TruncMonth("starts_at", tzinfo=zone)).values("month").annotate(n=Count("pk")):
-        month = _as_date(row["month"])
-        months.setdefault(month, MonthFigures(month=month)).held = row["n"]
-    for row in (
-        Attendance.objects.filter(meeting__in=held)
-        .annotate(month=TruncMonth("meeting__starts_at", tzinfo=zone))
-        .values("month")
-        .annotate(marks=Count("pk"), present=Count("pk", filter=Q(status=AttendanceMark.PRESENT)))
-    ):
-        month = _as_date(row["month"])
-        figures = months.setdefault(month, MonthFigures(month=month))
-        figures.marks, figures.present = row["marks"], row["present"]
-    return [months[month] for month in sorted(months)]
 
 
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+def _month(months: dict[int, MonthFigures], key: int) -> MonthFigures:
+    if key not in months:
+        months[key] = MonthFigures(month=datetime.date(key // 12, key % 12 + 1, 1))
+    return months[key]
 
 
 def sort_groups(groups: list[GroupHealth], key: str) -> list[GroupHealth]:
