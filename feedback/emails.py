@@ -1,15 +1,17 @@
-"""The survey emails, registered with the outbox: the invitation when a round opens, and one reminder to those who
-have not answered. Each carries the person's own link (a signed token: it opens their survey without signing in).
+"""The feedback emails, registered with the outbox: the survey invitation when a round opens, one reminder to those
+who have not answered, and the note to coordinators that a group's evaluation was sent.
 
-At send time the renderer checks again and sends nothing when the person has answered meanwhile, the round is no
-longer open, or the person can no longer be asked."""
+The survey emails carry the person's own link (a signed token: it opens their survey without signing in). At send
+time their renderer checks again and sends nothing when the person has answered meanwhile, the round is no longer
+open, or the person can no longer be asked."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import Respondent, RoundStatus
+from feedback.models import GroupEvaluation, Respondent, RoundStatus
+from feedback.services.evaluations import EVALUATION_SENT_EMAIL
 from feedback.services.responding import token_for
 from feedback.services.rounds import INVITATION_EMAIL, REMINDER_EMAIL
 from outbox.models import OutgoingEmail
@@ -77,3 +79,35 @@ def survey_invitation(email: OutgoingEmail) -> Rendered | None:
 @renderer(REMINDER_EMAIL, label=_("Reminder of a survey"), preload=preload_respondents)
 def survey_reminder(email: OutgoingEmail) -> Rendered | None:
     return _render("survey_reminder", email)
+
+
+@renderer(EVALUATION_SENT_EMAIL, label=_("Group evaluation sent"))
+def evaluation_sent(email: OutgoingEmail) -> Rendered | None:
+    """To each coordinator: a group's mentor sent the group's evaluation; the link to read it. The email names the
+    group and the stage, never what the evaluation says. Not sent to someone who no longer coordinates."""
+    from groups.services.concerns import is_coordinator_of
+
+    evaluation = (
+        GroupEvaluation.objects.select_related("group__programme", "author")
+        .filter(pk=email.object_id, submitted_at__isnull=False)
+        .first()
+    )
+    recipient = email.recipient
+    if evaluation is None or recipient is None or not is_coordinator_of(recipient, evaluation.group.programme_id):
+        return None
+    group = evaluation.group
+    return render_templates(
+        "evaluation_sent",
+        {
+            "group": group,
+            "programme": group.programme,
+            "evaluation": evaluation,
+            "recipient": recipient,
+            "url": absolute_url(
+                reverse(
+                    "surveys:evaluation",
+                    kwargs={"pk": group.programme_id, "group_pk": group.pk, "stage": evaluation.stage},
+                )
+            ),
+        },
+    )

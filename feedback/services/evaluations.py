@@ -33,7 +33,10 @@ from feedback.services.pulse import PulseSummary, group_pulses
 from groups.access import GroupAccess
 from groups.models import GroupKind, MentoringGroup
 from groups.services.forming import ProgrammeClosed
+from outbox.services import queue_email
 from programmes.models import MembershipStatus, Programme, ProgrammeStatus, Role
+
+EVALUATION_SENT_EMAIL = "feedback.evaluation_sent"
 
 TEXT_FIELDS = ("how_it_went", "achievements", "difficulties", "conclusions")
 INTERVIEW_TEXT_FIELDS = ("accomplishments", "results", "comments", "concerns")
@@ -198,6 +201,16 @@ def save_evaluation(
         if send:
             evaluation.submitted_at = now
         evaluation.save()
+        if send:
+            for coordinator in programme.coordinators():
+                queue_email(
+                    kind=EVALUATION_SENT_EMAIL,
+                    obj=evaluation,
+                    to=coordinator.email,
+                    recipient=coordinator,
+                    key=f"{EVALUATION_SENT_EMAIL}:{evaluation.pk}:{coordinator.pk}",
+                    programme_id=programme.pk,
+                )
     return evaluation
 
 
