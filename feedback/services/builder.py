@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.models import Purpose, Question, Questionnaire, RoundStatus, SurveyRound
+from feedback.models import Audience, Purpose, Question, Questionnaire, RoundStatus, SurveyRound
 from feedback.services.questionnaires import copy_questionnaire
 from programmes.models import Programme
 
@@ -43,6 +43,14 @@ class QuestionnaireFrozen(Unchangeable):
 
 class InUse(Exception):
     """The questionnaire is chosen for a round that has not been sent yet, so it cannot be archived."""
+
+    def __init__(self, survey_round: SurveyRound):
+        super().__init__(survey_round.pk)
+        self.survey_round = survey_round
+
+
+class AudienceInUse(Exception):
+    """A round asks this questionnaire of mentees (or mentors), and the new audience leaves them out."""
 
     def __init__(self, survey_round: SurveyRound):
         super().__init__(survey_round.pk)
@@ -174,7 +182,19 @@ def create_questionnaire(*, programme, by, name: str, intro: str, purpose: str, 
 
 @transaction.atomic
 def change_details(*, questionnaire: Questionnaire, name: str, intro: str, purpose: str, audience: str) -> None:
+    """Refused with ``AudienceInUse`` when a round asks it of mentees and the new audience is mentors only, or the
+    other way round."""
     locked = _lock(questionnaire)
+    if audience != Audience.BOTH:
+        left_out = "mentor_questionnaire_id" if audience == Audience.MENTEES else "mentee_questionnaire_id"
+        clash = (
+            locked.programme.survey_rounds.exclude(status=RoundStatus.CLOSED)
+            .filter(**{left_out: locked.pk})
+            .order_by("opens_on", "pk")
+            .first()
+        )
+        if clash is not None:
+            raise AudienceInUse(clash)
     locked.name, locked.intro, locked.purpose, locked.audience = name, intro, purpose, audience
     locked.save(update_fields=list(DETAIL_FIELDS))
 

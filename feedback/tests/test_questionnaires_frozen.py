@@ -234,3 +234,27 @@ def test_a_survey_that_opens_while_a_coordinator_edits_wins(world, rounds):
     with pytest.raises(QuestionnaireFrozen):
         change_details(questionnaire=stale, name="Too late", intro="", purpose="other", audience="both")
     assert snapshot(stale) == before
+
+
+# Who answers, while a survey that has not been sent yet uses the questionnaire
+
+
+def test_a_questionnaire_a_survey_asks_of_mentees_cannot_become_mentors_only(as_user, world, rounds):
+    midpoint, _end = rounds
+    questionnaire = midpoint.mentee_questionnaire
+    details = {"name": questionnaire.name, "intro": "", "purpose": "midpoint", "audience": "mentors"}
+    response = as_user(world.coordinator).post(url("questionnaire_edit", questionnaire), details)
+    assert response.status_code == 200
+    message = str(response.context["form"].errors["audience"])
+    assert "Mid-point survey" in message and "mentees" in message
+    questionnaire.refresh_from_db()
+    assert questionnaire.audience == "mentees"
+
+
+def test_widening_who_answers_to_both_is_always_fine(as_user, world, rounds):
+    midpoint, _end = rounds
+    questionnaire = midpoint.mentor_questionnaire
+    details = {"name": questionnaire.name, "intro": "", "purpose": "midpoint", "audience": "both"}
+    assert as_user(world.coordinator).post(url("questionnaire_edit", questionnaire), details).status_code == 302
+    questionnaire.refresh_from_db()
+    assert questionnaire.audience == "both"

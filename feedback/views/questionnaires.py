@@ -20,7 +20,7 @@ from feedback.forms.questionnaires import QuestionForm, QuestionnaireForm
 from feedback.forms.response import ResponseForm
 from feedback.models import Question, Questionnaire
 from feedback.services import builder
-from feedback.services.builder import InUse, ProgrammeClosed, Unchangeable
+from feedback.services.builder import AudienceInUse, InUse, ProgrammeClosed, Unchangeable
 from feedback.services.rounds import ensure_rounds
 from programmes.access import programme_for
 
@@ -138,9 +138,25 @@ def questionnaire_edit(request: HttpRequest, pk: int, questionnaire_pk: int) -> 
         builder.check_changeable(questionnaire)
         form = QuestionnaireForm.of(questionnaire, request.POST or None)
         if request.method == "POST" and form.is_valid():
-            builder.change_details(questionnaire=questionnaire, **form.cleaned_data)
-            messages.success(request, _("The changes are saved."))
-            return _detail(questionnaire)
+            try:
+                builder.change_details(questionnaire=questionnaire, **form.cleaned_data)
+            except AudienceInUse as error:
+                form.add_error(
+                    "audience",
+                    _(
+                        "The survey “%(round)s” asks this questionnaire of %(who)s. Choose another questionnaire "
+                        "for that survey first, or keep them among those who answer."
+                    )
+                    % {
+                        "round": error.survey_round.name,
+                        "who": _("mentees")
+                        if error.survey_round.mentee_questionnaire_id == questionnaire.pk
+                        else _("mentors"),
+                    },
+                )
+            else:
+                messages.success(request, _("The changes are saved."))
+                return _detail(questionnaire)
     except Unchangeable as error:
         return _refused(request, questionnaire, error)
     return render(
