@@ -10,11 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from mentoring.csv_export import csv_download, safe_cell
 from programmes.access import programme_for
 from reports.services.health import RISK_RULES, programme_health, sort_groups
 from reports.services.milestones import milestones
@@ -63,11 +62,6 @@ def _chart(months) -> dict:
     return {"width": max(len(months), 1) * 100, "bars": bars}
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 @require_safe
 def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -98,7 +92,7 @@ def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
     zone = programme.zone
     for group in sort_groups(health.groups, _sort_of(request)):
         writer.writerow(
-            _cell(value)
+            safe_cell(value)
             for value in [
                 group.group.name,
                 ", ".join(group.mentors),
@@ -118,7 +112,4 @@ def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 "; ".join(group.risk_labels),
             ]
         )
-    response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(programme.name) or 'programme'}-groups-{health.today.isoformat()}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return csv_download(output.getvalue(), f"{programme.name} groups {health.today.isoformat()}")

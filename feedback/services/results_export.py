@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from feedback.models import ANONYMITY_THRESHOLD, Audience, Question, QuestionKind, RespondentRole, Response, SurveyRound
 from feedback.services.results import NUMBER_LABELS, is_shown, round_questionnaires, submitted_answers
+from mentoring.csv_export import safe_cell
 
 
 class NotEnoughResponses(Exception):
@@ -21,14 +22,6 @@ class NotEnoughResponses(Exception):
 
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection): such cells get a leading quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _answer_cell(question: Question, number, text: str, chosen) -> str:
     if question.is_choice:
         return "; ".join(str(choice) for choice in chosen or ())

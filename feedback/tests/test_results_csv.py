@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 
 from feedback.models import Respondent
-from feedback.services.results_export import NotEnoughResponses, export_csv, safe_cell
+from feedback.services.results_export import NotEnoughResponses, export_csv
 from feedback.tests.test_results_page import NOT_ENOUGH, named, newcomers, submit, text
 from groups.models import GroupRole
+from mentoring.csv_export import safe_cell
 from mentoring.tests.factories import MentoringGroupFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -19,6 +17,7 @@ from feedback.models import ANONYMITY_THRESHOLD, RoundKind
 from feedback.services.results import TEXT_CAP, all_text_answers, can_show, round_results, text_question_of
 from feedback.services.results_compare import comparison
 from feedback.services.results_export import NotEnoughResponses, export_csv
+from mentoring.csv_export import csv_download
 from programmes.access import programme_for
 
 
@@ -81,12 +80,7 @@ def results_csv(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
     except NotEnoughResponses:
         _not_enough(request)
         return redirect("surveys:results", pk=programme.pk, round_pk=survey_round.pk)
-    filename = slugify(f"{programme.name} {survey_round.name} {timezone.localdate().isoformat()}") + ".csv"
-    return HttpResponse(
-        text.encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
+    return csv_download(text, f"{programme.name} {survey_round.name} {timezone.localdate().isoformat()}")
 
 
 @login_required

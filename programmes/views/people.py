@@ -13,12 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.models import GroupMembership
+from mentoring.csv_export import csv_download, safe_cell
 from programmes.access import programme_for
 from programmes.forms.people import PeopleFilterForm
 from programmes.models import Programme, ProgrammeMembership, Role
@@ -75,15 +74,6 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Characters that make a spreadsheet read a cell as a formula (CSV injection): such cells get a leading quote.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 @login_required
 @require_GET
 def people_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -108,7 +98,7 @@ def people_csv(request: HttpRequest, pk: int) -> HttpResponse:
     for membership in form.filter(_memberships(programme)):
         user = membership.user
         writer.writerow(
-            _cell(value)
+            safe_cell(value)
             for value in (
                 _("Former participant") if user.anonymised_at else user.display_name,
                 user.email,
@@ -121,12 +111,7 @@ def people_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 user.time_zone,
             )
         )
-    filename = slugify(f"{programme.name} {_('people')} {timezone.localdate().isoformat()}") + ".csv"
-    return HttpResponse(
-        buffer.getvalue().encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
+    return csv_download(buffer.getvalue(), f"{programme.name} {_('people')} {timezone.localdate().isoformat()}")
 
 
 @login_required
