@@ -81,6 +81,17 @@ def recreate_database(database_url: str) -> None:
         connection.close()
 
 
+def database_exists(database_url: str) -> bool:
+    """Whether the PostgreSQL database of the url exists."""
+    connection = admin_connection(database_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database_name(database_url)])
+            return cursor.fetchone() is not None
+    finally:
+        connection.close()
+
+
 def drop_database(database_url: str) -> None:
     """Closes Django's connections and drops the PostgreSQL database of the url."""
     from django.db import connections

@@ -195,6 +195,10 @@ class MeetingAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     inlines = [AttendanceInline, ActionItemInline]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        form.instance.recount_attendance()  # the marks may have changed in the inline
+
 
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
@@ -203,6 +207,23 @@ class AttendanceAdmin(admin.ModelAdmin):
     search_fields = ["user__display_name", "user__email", "meeting__group__name", "meeting__group__programme__name"]
     autocomplete_fields = ["meeting", "user"]
     list_select_related = ["meeting__group", "user"]
+
+    # The session keeps the count of its marks (Meeting.recount_attendance): count again after every change here.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        obj.meeting.recount_attendance()
+        if change and "meeting" in form.changed_data and form.initial.get("meeting"):
+            Meeting.objects.get(pk=form.initial["meeting"]).recount_attendance()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        obj.meeting.recount_attendance()
+
+    def delete_queryset(self, request, queryset) -> None:
+        meetings = list(Meeting.objects.filter(pk__in=queryset.values("meeting")))
+        super().delete_queryset(request, queryset)
+        for meeting in meetings:
+            meeting.recount_attendance()
 
 
 @admin.register(ActionItem)

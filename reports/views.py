@@ -13,9 +13,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from audit.models import AuditAction
+from audit.services import record
 from mentoring.csv_export import csv_download, safe_cell
 from programmes.access import programme_for
-from reports.services.health import RISK_RULES, programme_health, sort_groups
+from reports.services.health import ATTENDANCE_FLOOR, RISK_RULES, add_mentors, programme_health, sort_groups
 from reports.services.milestones import milestones
 
 SORTS = ("name", "risk", "held", "attendance", "last", "answers")
@@ -36,6 +38,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     only_at_risk = request.GET.get("show") == "at_risk"
     groups = sort_groups(health.at_risk if only_at_risk else health.groups, sort)
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    add_mentors(page.object_list)
     return render(
         request,
         "reports/dashboard.html",
@@ -53,13 +56,23 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _chart(months) -> dict:
-    """Bars for the sessions held each month, in a 100-unit-wide slot per month and 100 units high at most."""
+    """Bars in a 100-unit-wide slot per month, 100 units high at most: the sessions held each month (the busiest
+    month the highest) and the attendance each month (100% the highest), with the line of the at-risk floor."""
     top = max((month.held for month in months), default=0) or 1
-    bars = []
+    bars, attendance = [], []
     for index, month in enumerate(months):
         height = round(100 * month.held / top)
         bars.append({"x": index * 100 + 10, "y": 110 - height, "height": height})
-    return {"width": max(len(months), 1) * 100, "bars": bars}
+        if month.attendance_percent is not None:
+            attendance.append(
+                {"x": index * 100 + 10, "y": 110 - month.attendance_percent, "height": month.attendance_percent}
+            )
+    return {
+        "width": max(len(months), 1) * 100,
+        "bars": bars,
+        "attendance": attendance,
+        "floor_y": 110 - round(100 * ATTENDANCE_FLOOR),
+    }
 
 
 @login_required
@@ -67,6 +80,7 @@ def _chart(months) -> dict:
 def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
     programme = programme_for(request, pk).programme
     health = programme_health(programme)
+    add_mentors(health.groups)
     output = io.StringIO()
     writer = csv.writer(output)
     writer.writerow(
@@ -112,4 +126,10 @@ def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 "; ".join(group.risk_labels),
             ]
         )
+    record(
+        action=AuditAction.EXPORT_DASHBOARD,
+        actor=request.user,
+        programme=programme,
+        details={"rows": len(health.groups)},
+    )
     return csv_download(output.getvalue(), f"{programme.name} groups {health.today.isoformat()}")

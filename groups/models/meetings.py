@@ -15,7 +15,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +76,10 @@ class Meeting(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The session's attendance marks, counted (``recount_attendance``) whenever they change, so that dashboards sum
+    # one row per session instead of reading every mark.
+    marks_count = models.PositiveIntegerField(default=0, editable=False)
+    present_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("session")
@@ -96,6 +100,9 @@ class Meeting(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(logged_at__isnull=True) | Q(held__isnull=False), name="meeting_log_says_if_held"
+            ),
+            models.CheckConstraint(
+                condition=Q(present_count__lte=F("marks_count")), name="meeting_present_within_marks"
             ),
         ]
         indexes = [
@@ -120,6 +127,15 @@ class Meeting(models.Model):
     @property
     def is_logged(self) -> bool:
         return self.logged_at is not None
+
+    def recount_attendance(self) -> None:
+        """Counts the session's attendance marks again and stores the counts. Whatever writes marks calls it
+        afterwards: the session log, and the admin."""
+        counts = self.attendance.aggregate(
+            marks=Count("pk"), present=Count("pk", filter=Q(status=AttendanceMark.PRESENT))
+        )
+        self.marks_count, self.present_count = counts["marks"], counts["present"]
+        Meeting.objects.filter(pk=self.pk).update(marks_count=self.marks_count, present_count=self.present_count)
 
 
 class AttendanceMark(models.TextChoices):

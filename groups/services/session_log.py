@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -168,11 +168,10 @@ def visible_meetings(access: GroupAccess, user: User) -> QuerySet[Meeting]:
 
 
 def _with_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    return meetings.annotate(
-        present_count=Count("attendance", filter=Q(attendance__status=AttendanceMark.PRESENT)),
-        excused_count=Count("attendance", filter=Q(attendance__status=AttendanceMark.EXCUSED)),
-        absent_count=Count("attendance", filter=Q(attendance__status=AttendanceMark.ABSENT)),
-    )
+    """Each session with ``excused_count`` and ``absent_count`` besides the counts it keeps (``marks_count`` and
+    ``present_count``)."""
+    excused = Count("attendance", filter=Q(attendance__status=AttendanceMark.EXCUSED))
+    return meetings.annotate(excused_count=excused, absent_count=F("marks_count") - F("present_count") - excused)
 
 
 @dataclass
@@ -195,7 +194,7 @@ def sessions_for(access: GroupAccess, user: User, *, now: datetime.datetime | No
     for meeting in meetings:
         meeting.has_started = has_started(meeting, now=now)
         meeting.can_be_logged = may_log(access, meeting, now=now)
-        meeting.recorded_count = meeting.present_count + meeting.excused_count + meeting.absent_count
+        meeting.recorded_count = meeting.marks_count
         (sessions.past if meeting.has_started else sessions.upcoming).append(meeting)
     sessions.past.reverse()
     return sessions
@@ -409,6 +408,7 @@ def log_session(
     else:
         locked.attendance.all().delete()
         topics = briefing = ""
+    locked.recount_attendance()
     first_log = locked.logged_at is None
     locked.held = held
     locked.summary = summary

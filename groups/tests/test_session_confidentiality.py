@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.access import GroupAccess
-from groups.models import ActionItem, Attendance, AttendanceMark, GroupRole, Meeting, MeetingKind, Reflection
+from groups.models import ActionItem, AttendanceMark, GroupRole, Meeting, MeetingKind, Reflection
 from groups.services.session_log import (
     can_see_notes,
     next_session,
@@ -18,7 +18,7 @@ from groups.services.session_log import (
     visible_meetings,
     visible_reflections,
 )
-from mentoring.tests.factories import UserFactory, add_to_group
+from mentoring.tests.factories import UserFactory, add_to_group, mark_attendance
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +54,14 @@ def logged(world):
         logged_at=timezone.now(),
         logged_by=world.mentor,
     )
-    Attendance.objects.create(meeting=meeting, user=world.mentor, status=AttendanceMark.PRESENT)
-    Attendance.objects.create(meeting=meeting, user=world.mentee, status=AttendanceMark.PRESENT)
-    Attendance.objects.create(meeting=meeting, user=nora, status=AttendanceMark.EXCUSED)
+    mark_attendance(
+        meeting,
+        [
+            (world.mentor, AttendanceMark.PRESENT),
+            (world.mentee, AttendanceMark.PRESENT),
+            (nora, AttendanceMark.EXCUSED),
+        ],
+    )
     ActionItem.objects.create(meeting=meeting, owner=world.mentee, text="Action: call the debt adviser")
     Reflection.objects.create(meeting=meeting, author=world.mentee, text="Reflection: I felt heard for once")
     Reflection.objects.create(

@@ -21,7 +21,7 @@ from groups.services.session_log import (
     briefing_key,
     log_session,
 )
-from mentoring.tests.factories import MentoringGroupFactory, UserFactory, add_to_group
+from mentoring.tests.factories import MentoringGroupFactory, UserFactory, add_to_group, mark_attendance
 from outbox.models import EmailStatus, OutgoingEmail
 from outbox.services import deliver
 from programmes.models import Programme, ProgrammeStatus
@@ -170,6 +170,7 @@ def test_changing_the_log_replaces_the_marks_and_updates_the_action_items(as_use
     assert meeting.summary == "Second version"
     assert marks_of(meeting)["Max Mentee"] == "excused"
     assert Attendance.objects.filter(meeting=meeting).count() == 3  # replaced, not added
+    assert (meeting.marks_count, meeting.present_count) == (3, 2)  # the counts dashboards sum, kept with the marks
     read.refresh_from_db()
     assert (read.text, read.due_on) == ("Read chapters 1 and 2", datetime.date(2099, 2, 1))
     assert not ActionItem.objects.filter(pk=book.pk).exists()
@@ -210,7 +211,24 @@ def test_a_session_that_did_not_take_place_keeps_only_why(as_user, world):
     meeting.refresh_from_db()
     assert (meeting.held, meeting.summary, meeting.topics, meeting.briefing) == (False, "The mentor was ill.", "", "")
     assert not meeting.attendance.exists()
+    assert (meeting.marks_count, meeting.present_count) == (0, 0)
     assert "Why it did not take place" in response.text
+
+
+def test_marks_changed_in_the_admin_are_counted_on_their_session(client, world):
+    """The session keeps the counts the dashboards sum, however its marks are changed."""
+    meeting = past_session(world, held=True, logged_at=timezone.now(), logged_by=world.mentor)
+    mark_attendance(meeting, [(world.mentor, "present"), (world.mentee, "absent")])
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    mark = meeting.attendance.get(user=world.mentee)
+    change = reverse("admin:groups_attendance_change", args=[mark.pk])
+    data = {"meeting": meeting.pk, "user": world.mentee.pk, "status": "present"}
+    assert client.post(change, data).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.marks_count, meeting.present_count) == (2, 2)
+    client.post(reverse("admin:groups_attendance_delete", args=[mark.pk]), {"post": "yes"})
+    meeting.refresh_from_db()
+    assert (meeting.marks_count, meeting.present_count) == (1, 1)
 
 
 def test_saving_is_all_or_nothing(world, nora):

@@ -12,7 +12,6 @@ from django.utils import timezone
 from groups.access import GroupAccess
 from groups.models import (
     ActionItem,
-    Attendance,
     AttendanceMark,
     GroupRole,
     Meeting,
@@ -21,7 +20,7 @@ from groups.models import (
     Reflection,
 )
 from groups.services.session_log import summary_section
-from mentoring.tests.factories import UserFactory, add_to_group
+from mentoring.tests.factories import UserFactory, add_to_group, mark_attendance
 from mentoring.tests.querycount import count_queries
 from programmes.models import Programme
 
@@ -67,8 +66,7 @@ def test_the_list_splits_sessions_coming_up_from_past_ones(as_user, world):
 
 def test_the_list_says_what_happened_and_how_many_came(as_user, world):
     held = logged(world, days=-7)
-    Attendance.objects.create(meeting=held, user=world.mentor, status=AttendanceMark.PRESENT)
-    Attendance.objects.create(meeting=held, user=world.mentee, status=AttendanceMark.ABSENT)
+    mark_attendance(held, [(world.mentor, AttendanceMark.PRESENT), (world.mentee, AttendanceMark.ABSENT)])
     logged(world, days=-14, held=False)
     meeting(world, days=-1)
     meeting(world, days=-21, status=MeetingStatus.CANCELLED, cancelled_at=timezone.now())
@@ -156,7 +154,7 @@ def test_a_member_sees_the_agenda_before_the_session(as_user, world):
 
 def test_the_logged_session_shows_the_log_attendance_items_and_a_link_to_reflect(as_user, world):
     held = logged(world, days=-2, summary="We met the new member.", topics="CV, interviews")
-    Attendance.objects.create(meeting=held, user=world.mentee, status=AttendanceMark.EXCUSED)
+    mark_attendance(held, [(world.mentee, AttendanceMark.EXCUSED)])
     ActionItem.objects.create(meeting=held, owner=world.mentee, text="Write a cover letter")
     page = as_user(world.mentee).get(session_url(held))
     text = page.text
@@ -231,8 +229,8 @@ def fill(world, count: int, people: list) -> Meeting:
         fields = {"kind": MeetingKind.CHECK_IN, "with_member": world.mentee} if index % 5 == 4 else {}
         if days < 0:
             last = logged(world, days=days, summary="S", **fields)
+            mark_attendance(last, [(person, AttendanceMark.PRESENT) for person in people])
             for person in people:
-                Attendance.objects.create(meeting=last, user=person, status=AttendanceMark.PRESENT)
                 ActionItem.objects.create(meeting=last, owner=person, text="Do it")
                 Reflection.objects.create(meeting=last, author=person, text="R", shared_with_group=True)
         else:

@@ -12,7 +12,6 @@ from django.utils import dateformat, timezone
 
 from groups.models import (
     ActionItem,
-    Attendance,
     AttendanceMark,
     Concern,
     ConcernStatus,
@@ -22,7 +21,13 @@ from groups.models import (
     MeetingStatus,
     Reflection,
 )
-from mentoring.tests.factories import MentoringGroupFactory, ProgrammeFactory, UserFactory, add_to_group
+from mentoring.tests.factories import (
+    MentoringGroupFactory,
+    ProgrammeFactory,
+    UserFactory,
+    add_to_group,
+    mark_attendance,
+)
 from mentoring.tests.querycount import count_queries
 from programmes.models import ProgrammeMembership, Role
 
@@ -61,8 +66,7 @@ def session(group, days, *, by, held=None, cancelled=False, marks=(), **fields) 
         logged_by=by if held is not None else None,
         **fields,
     )
-    for person, mark in marks:
-        Attendance.objects.create(meeting=meeting, user=person, status=mark)
+    mark_attendance(meeting, marks)
     return meeting
 
 

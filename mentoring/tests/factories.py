@@ -5,7 +5,16 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import AssignmentStatus, GroupKind, GroupMembership, GroupRole, MentorAssignment, MentoringGroup
+from groups.models import (
+    AssignmentStatus,
+    Attendance,
+    GroupKind,
+    GroupMembership,
+    GroupRole,
+    Meeting,
+    MentorAssignment,
+    MentoringGroup,
+)
 from programmes.models import (
     Application,
     ApplicationStatus,
@@ -192,3 +201,13 @@ __all__ = [
     "add_to_group",
     "programme_mentor",
 ]
+
+
+def mark_attendance(meeting: Meeting, marks) -> list[Attendance]:
+    """Records attendance marks, ``(person, mark)`` pairs, for a session, and counts them on the session as the
+    session log does."""
+    created = Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, user=person, status=status) for person, status in marks]
+    )
+    meeting.recount_attendance()
+    return created

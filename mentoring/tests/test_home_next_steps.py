@@ -8,10 +8,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import ActionItem, Attendance, AttendanceMark, Goal, GoalStatus, GroupKind, GroupRole, Meeting
+from groups.models import ActionItem, AttendanceMark, Goal, GoalStatus, GroupKind, GroupRole, Meeting
 from groups.models.meetings import MeetingKind, MeetingStatus
 from groups.services import contracts
-from mentoring.tests.factories import MentoringGroupFactory, ProgrammeFactory, UserFactory, add_to_group
+from mentoring.tests.factories import (
+    MentoringGroupFactory,
+    ProgrammeFactory,
+    UserFactory,
+    add_to_group,
+    mark_attendance,
+)
 from mentoring.tests.querycount import count_queries
 from programmes.models import ProgrammeStatus
 
@@ -193,7 +199,7 @@ def test_a_mentee_sees_briefings_of_the_sessions_they_missed(as_user, world):
 
     def missed(days_ago, mark, briefing="We talked about CVs."):
         meeting = logged(world.group, world.mentor, now - days_ago * DAY, briefing=briefing)
-        Attendance.objects.create(meeting=meeting, user=world.mentee, status=mark)
+        mark_attendance(meeting, [(world.mentee, mark)])
         return meeting
 
     absent = missed(3, AttendanceMark.ABSENT)
@@ -249,7 +255,7 @@ def fill(world, person, role, groups: int, sessions: int, items: int, circle=Non
         group = mine[n % len(mine)]
         session(group, world.mentor, now + (n + 1) * DAY)
         past = logged(group, world.mentor, now - (n + 1) * DAY, briefing="What we did.")
-        Attendance.objects.create(meeting=past, user=person, status=AttendanceMark.ABSENT)
+        mark_attendance(past, [(person, AttendanceMark.ABSENT)])
         session(group, world.mentor, now - (n + 1) * DAY - 3 * HOUR)  # to log
         if circle is not None:
             session(circle, circle.supervisor, now + (n + 1) * DAY)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from feedback.models import Respondent, RoundStatus, SurveyRound
 from feedback.services.pulse import group_pulses
 from groups.models import (
-    Attendance,
-    AttendanceMark,
     Concern,
     ConcernStatus,
     ContractVersion,
@@ -69,7 +67,7 @@ RISK_RULES = {
 @dataclass
 class GroupHealth:
     group: MentoringGroup
-    mentors: list[str] = field(default_factory=list)
+    mentors: list[str] = field(default_factory=list)  # filled by ``add_mentors``, for the groups shown
     mentees: int = 0
     held: int = 0
     planned: int = 0  # held sessions the contract (or the programme) plans by today
@@ -210,9 +208,12 @@ def groups_health(
     by_pk = {programme.pk: programme for programme in programmes}
     if by_month and len(by_pk) != 1:
         raise ValueError("Sessions by month are counted for one programme at a time.")
+    # The groups are named by a subquery, not by a list of their ids: a list of thousands of ids costs more to
+    # build into each query's SQL than the database spends on the subquery.
+    scope = MentoringGroup.objects.filter(programme_id__in=list(by_pk)).exclude(kind=GroupKind.MENTOR_CIRCLE)
+    in_scope = scope.order_by().values("pk")
     groups = list(
-        MentoringGroup.objects.filter(programme_id__in=list(by_pk))
-        .exclude(kind=GroupKind.MENTOR_CIRCLE)
+        scope.only("pk", "programme_id", "name", "kind", "created")
         .annotate(
             mentee_count=Count(
                 "memberships",
@@ -221,68 +222,41 @@ def groups_health(
         )
         .order_by("name", "pk")
     )
-    health = {}
-    for group in groups:
-        group.programme = by_pk[group.programme_id]
-        health[group.pk] = GroupHealth(group=group, mentees=group.mentee_count)
-    ids = list(health)
-    for membership in (
-        GroupMembership.objects.current()
-        .filter(group_id__in=ids, role=GroupRole.MENTOR)
-        .select_related("user")
-        .order_by("user__display_name")
-    ):
-        health[membership.group_id].mentors.append(membership.user.shown_name)
+    health = {group.pk: GroupHealth(group=group, mentees=group.mentee_count) for group in groups}
 
-    # Attendance marks are read once, by group and (with ``by_month``) by month: the groups' figures are the sums
-    # over the months, the months' the sums over the groups. Sessions by month are a query of their own: folded into
-    # the groups' query, their first and last times by group and month would cost more to read than they save.
-    months: dict[int, MonthFigures] = {}
-
-    def month_of(prefix: str) -> dict:
-        return {"month": _month_key(programmes[0], now, prefix)} if by_month else {}
-
-    group_sessions = Meeting.objects.filter(group_id__in=ids, kind=MeetingKind.GROUP, status=MeetingStatus.SCHEDULED)
+    # Sessions and attendance are read from the sessions alone: each keeps the count of its attendance marks
+    # (``Meeting.recount_attendance``), so no mark is read. By month (``by_month``) is a query of its own.
     held = Q(held=True)
-    for row in (
-        group_sessions.values("group_id")
-        .annotate(
-            held_count=Count("pk", filter=held),
-            to_come=Count("pk", filter=Q(starts_at__gt=now)),
-            first=Min("starts_at", filter=held),
-            last=Max("starts_at", filter=held),
-        )
-        .order_by()
-    ):
-        figures = health[row["group_id"]]
-        figures.held, figures.scheduled = row["held_count"], row["to_come"]
-        figures.first_held, figures.last_held = row["first"], row["last"]
-    if by_month:
-        for row in group_sessions.filter(held=True).values(**month_of("")).annotate(n=Count("pk")).order_by():
-            _month(months, row["month"]).held = row["n"]
-
-    marks = Attendance.objects.filter(
-        meeting__group_id__in=ids,
-        meeting__kind=MeetingKind.GROUP,
-        meeting__status=MeetingStatus.SCHEDULED,
-        meeting__held=True,
+    group_sessions = Meeting.objects.filter(
+        group_id__in=in_scope, kind=MeetingKind.GROUP, status=MeetingStatus.SCHEDULED
+    ).order_by()
+    sessions = group_sessions.values("group_id").annotate(
+        held_count=Count("pk", filter=held),
+        to_come=Count("pk", filter=Q(starts_at__gt=now)),
+        first=Min("starts_at", filter=held),
+        last=Max("starts_at", filter=held),
+        marks=Sum("marks_count", filter=held),
+        present=Sum("present_count", filter=held),
     )
-    for row in (
-        marks.values("meeting__group_id", **month_of("meeting__"))
-        .annotate(marks=Count("pk"), present=Count("pk", filter=Q(status=AttendanceMark.PRESENT)))
-        .order_by()
+    for group_id, *row in sessions.values_list(
+        "group_id", "held_count", "to_come", "first", "last", "marks", "present"
     ):
-        figures = health[row["meeting__group_id"]]
-        figures.marks += row["marks"]
-        figures.present += row["present"]
-        if by_month:
+        figures = health[group_id]
+        figures.held, figures.scheduled, figures.first_held, figures.last_held, marks, present = row
+        figures.marks, figures.present = marks or 0, present or 0
+    months: dict[int, MonthFigures] = {}
+    if by_month:
+        for row in (
+            group_sessions.filter(held)
+            .values(month=_month_key(programmes[0], now))
+            .annotate(n=Count("pk"), marks=Sum("marks_count"), present=Sum("present_count"))
+        ):
             month = _month(months, row["month"])
-            month.marks += row["marks"]
-            month.present += row["present"]
+            month.held, month.marks, month.present = row["n"], row["marks"] or 0, row["present"] or 0
 
     in_force = {}
     for version in (
-        ContractVersion.objects.filter(contract__group_id__in=ids)
+        ContractVersion.objects.filter(contract__group_id__in=in_scope)
         .exclude(status__in=[VersionStatus.SUPERSEDED, VersionStatus.WITHDRAWN])
         .values("contract__group_id", "status", "sessions_per_month", "starts_on", "ends_on")
         .order_by("contract__group_id", "number")
@@ -293,11 +267,14 @@ def groups_health(
         if health[group_id].contract != VersionStatus.IN_FORCE:
             health[group_id].contract = version["status"]
 
-    for row in Goal.objects.filter(group_id__in=ids).values("group_id", "status").annotate(n=Count("pk")).order_by():
-        health[row["group_id"]].goals[row["status"]] = row["n"]
+    statuses = GoalStatus.values
+    by_status = {f"goals_{status}": Count("pk", filter=Q(status=status)) for status in statuses}
+    goals = Goal.objects.filter(group_id__in=in_scope).values("group_id").annotate(**by_status).order_by()
+    for group_id, *counts in goals.values_list("group_id", *by_status):
+        health[group_id].goals = {status: n for status, n in zip(statuses, counts, strict=True) if n}
 
     for row in (
-        Concern.objects.filter(group_id__in=ids, status=ConcernStatus.OPEN)
+        Concern.objects.filter(group_id__in=in_scope, status=ConcernStatus.OPEN)
         .values("group_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -307,7 +284,7 @@ def groups_health(
     surveys = latest_surveys(list(by_pk))
     if surveys:
         for row in (
-            Respondent.objects.filter(round_id__in=[survey.pk for survey in surveys.values()], group_id__in=ids)
+            Respondent.objects.filter(round_id__in=[survey.pk for survey in surveys.values()], group_id__in=in_scope)
             .values("round_id", "group_id")
             .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(submitted_at__isnull=False)))
             .order_by()
@@ -317,9 +294,10 @@ def groups_health(
             if survey is not None and survey.pk == row["round_id"]:
                 figures.asked, figures.answered = row["asked"], row["answered"]
 
+    today_of = {pk: programme.today(now) for pk, programme in by_pk.items()}
     for figures in health.values():
-        programme = figures.group.programme
-        today = programme.today(now)
+        programme = by_pk[figures.group.programme_id]
+        today = today_of[programme.pk]
         version = in_force.get(figures.group.pk)
         if version is not None:
             figures.planned = _planned(version["sessions_per_month"], version["starts_on"], version["ends_on"], today)
@@ -336,6 +314,21 @@ def groups_health(
         surveys={pk: surveys.get(pk) for pk in by_pk},
         months={programmes[0].pk: [months[key] for key in sorted(months)]} if by_month else {},
     )
+
+
+def add_mentors(groups: list[GroupHealth]) -> None:
+    """Fills in the names of these groups' mentors: for the groups a page shows, not every group. One query."""
+    by_group = {figures.group.pk: figures for figures in groups}
+    for figures in groups:
+        figures.mentors = []
+    for membership in (
+        GroupMembership.objects.current()
+        .filter(group_id__in=list(by_group), role=GroupRole.MENTOR)
+        .select_related("user")
+        .only("group_id", "user__display_name", "user__email", "user__anonymised_at")
+        .order_by("user__display_name", "user_id")
+    ):
+        by_group[membership.group_id].mentors.append(membership.user.shown_name)
 
 
 def risks_of(
@@ -367,24 +360,21 @@ def risks_of(
     return risks
 
 
-def _month_key(programme: Programme, now: datetime.datetime, prefix: str) -> Case:
-    """The month a held session starts in, where the programme runs, as a number (year * 12 + month - 1), for the
-    field ``<prefix>starts_at``; None for a session not held. The months from the programme's start to now are
-    bounded in Python (midnight on the 1st, in the programme's zone), so the database only compares times; a
-    session outside them (before the start) is placed by the database's own month of it."""
+def _month_key(programme: Programme, now: datetime.datetime) -> Case:
+    """The month a session starts in, where the programme runs, as a number (year * 12 + month - 1). The months
+    from the programme's start to now are bounded in Python (midnight on the 1st, in the programme's zone), so the
+    database only compares each time with the next month's start; a session outside them is placed by the
+    database's own month of it."""
     zone = programme.zone
     first = min(programme.starts_on, now.astimezone(zone).date()).replace(day=1)
     last = now.astimezone(zone).date().replace(day=1)
-    keys = range(first.year * 12 + first.month - 1, last.year * 12 + last.month + 1)
-    bounds = [datetime.datetime(key // 12, key % 12 + 1, 1, tzinfo=zone) for key in keys]
-    starts_at = f"{prefix}starts_at"
+    keys = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+    starts = [datetime.datetime(key // 12, key % 12 + 1, 1, tzinfo=zone) for key in [*keys, keys.stop]]
+    elsewhere = ExtractYear("starts_at", tzinfo=zone) * 12 + ExtractMonth("starts_at", tzinfo=zone) - 1
     return Case(
-        When(~Q(**{f"{prefix}held": True}), then=Value(None)),
-        *(
-            When(**{f"{starts_at}__gte": start, f"{starts_at}__lt": end}, then=Value(key))
-            for key, start, end in zip(keys, bounds, bounds[1:], strict=False)
-        ),
-        default=ExtractYear(starts_at, tzinfo=zone) * 12 + ExtractMonth(starts_at, tzinfo=zone) - 1,
+        When(starts_at__lt=starts[0], then=elsewhere),
+        *(When(starts_at__lt=next_start, then=Value(key)) for key, next_start in zip(keys, starts[1:], strict=True)),
+        default=elsewhere,
         output_field=IntegerField(),
     )
 

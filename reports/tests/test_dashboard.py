@@ -13,7 +13,6 @@ from django.utils import timezone
 from feedback.models import Respondent, SurveyRound
 from feedback.services.rounds import ensure_rounds, open_round
 from groups.models import (
-    Attendance,
     AttendanceMark,
     Concern,
     Contract,
@@ -25,7 +24,7 @@ from groups.models import (
     MentoringGroup,
     VersionStatus,
 )
-from mentoring.tests.factories import MentoringGroupFactory, UserFactory, add_to_group
+from mentoring.tests.factories import MentoringGroupFactory, UserFactory, add_to_group, mark_attendance
 from mentoring.tests.querycount import count_queries
 from programmes.models import Programme, ProgrammeStatus
 from reports.services.health import (
@@ -34,6 +33,7 @@ from reports.services.health import (
     NO_SESSION,
     OPEN_CONCERNS,
     UNANSWERED_SURVEY,
+    add_mentors,
     programme_health,
 )
 
@@ -56,8 +56,7 @@ def held_session(group, days_ago: float, marks=(), *, summary="") -> Meeting:
         logged_at=ago(days_ago - 0.1),
         summary=summary,
     )
-    for person, mark in marks:
-        Attendance.objects.create(meeting=meeting, user=person, status=mark)
+    mark_attendance(meeting, marks)
     return meeting
 
 
@@ -219,6 +218,8 @@ def test_each_group_has_its_figures(world, healthy):
     assert (figures.held, figures.attendance_percent, figures.contract) == (2, 100, VersionStatus.IN_FORCE)
     assert figures.planned == 3  # two a month over the 60 days the contract has run
     assert (figures.goals_achieved, figures.goals_total) == (1, 2)
+    assert figures.mentors == []  # named only for the groups a page shows
+    add_mentors([figures])
     assert figures.mentors == [world.mentor.display_name]
     assert figures.mentees == 1
 
@@ -248,6 +249,22 @@ def test_the_dashboard_lists_groups_with_their_risks_and_milestones(client, worl
     assert "Mid-point survey" in page and "Final common meeting" in page
     # Nothing said in a group, and no concern's text, reaches the dashboard.
     assert "Anna" not in page
+
+
+def test_sessions_and_attendance_by_month_are_charted_with_text_alternatives(client, world, healthy):
+    held_session(healthy, 5, [(world.mentor, PRESENT), (world.mentee, ABSENT)])
+    client.force_login(world.coordinator)
+    page = client.get(url(world)).content.decode()
+    assert page.count('role="img"') == 2
+    assert "Group sessions held each month" in page
+    assert "Share of attendance marks that were present, each month" in page
+    months = programme_health(world.programme).months
+    for month in months:  # one attendance bar a month, as high as its percentage; the at-risk line at 60%
+        assert (
+            f'class="bar bar-attendance" x="{months.index(month) * 100 + 10}" y="{110 - month.attendance_percent}"'
+            in page
+        )
+    assert 'y1="50" y2="50"' in page
 
 
 def test_only_groups_at_risk_can_be_shown(client, world, healthy):
