@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 
 from groups.models import GroupRole, MentoringGroup
 from mentoring.tests.factories import MentoringGroupFactory, ProgrammeFactory, UserFactory, add_to_group
@@ -87,6 +88,17 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _source_language():
+    """Each test starts in English: a request of a German-speaking person leaves German active in the thread
+    (the middleware activates each person's language and nothing deactivates it), and code a test calls outside a
+    request would otherwise speak the language of whichever test ran before."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
     yield
 
 

@@ -1,9 +1,21 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        # Django's validator lets addresses of up to 320 characters through; an account stores at most 254.
+        longest = EmailAddress._meta.get_field("email").max_length
+        if len(email) > longest:
+            raise ValidationError(
+                gettext("Please use an email address of at most %(max)d characters.") % {"max": longest}
+            )
+        return super().clean_email(email)
+
     def save_user(self, request, user, form, commit=True):
         # A new person starts in the language they signed up in.
         user.language = _supported_language(translation.get_language())

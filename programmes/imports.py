@@ -29,6 +29,7 @@ from programmes.services.invitations import Invitee
 MAX_ROWS = 1000
 MAX_BYTES = 1024 * 1024  # 1 MB
 MAX_NAME_LENGTH = 150  # Invitation.name
+MAX_EMAIL_LENGTH = 254  # Invitation.email; Django's validator lets addresses of up to 320 characters through
 COLUMNS = ("name", "email", "role")
 REQUIRED_COLUMNS = ("email", "role")
 
@@ -113,6 +114,9 @@ class _Checker:
             validate_email(email)
         except ValidationError:
             self.error(line, _("“%(email)s” is not a valid email address.") % {"email": email})
+            return
+        if len(email) > MAX_EMAIL_LENGTH:
+            self.error(line, _("the email address is longer than %(max)d characters.") % {"max": MAX_EMAIL_LENGTH})
             return
         email = email.lower()
         if not role:

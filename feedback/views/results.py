@@ -4,6 +4,9 @@ mid-point and end of the programme side by side. The rules on what an anonymous 
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from audit.models import AuditAction
+from audit.services import record
 from feedback.access import round_for
 from feedback.models import ANONYMITY_THRESHOLD, RoundKind
 from feedback.services.results import TEXT_CAP, all_text_answers, can_show, round_results, text_question_of
@@ -80,6 +85,13 @@ def results_csv(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
     except NotEnoughResponses:
         _not_enough(request)
         return redirect("surveys:results", pk=programme.pk, round_pk=survey_round.pk)
+    record(
+        action=AuditAction.EXPORT_SURVEY_RESPONSES,
+        actor=request.user,
+        programme=programme,
+        subject=survey_round.name,
+        details={"round": survey_round.pk, "rows": sum(1 for _row in csv.reader(io.StringIO(text))) - 1},
+    )
     return csv_download(text, f"{programme.name} {survey_round.name} {timezone.localdate().isoformat()}")
 
 

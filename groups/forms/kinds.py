@@ -10,6 +10,7 @@ from accounts.models import User
 from groups.models import GroupKind, GroupMembership, MentoringGroup
 from groups.services.kinds import CIRCLE_MAX, CIRCLE_MIN, supervisor_choices
 from groups.services.mentors import programme_mentors
+from mentoring.form_fields import ModelMultipleChoiceField
 from programmes.models import Programme
 
 NAME_TAKEN = _("Another group in this programme already has this name. Please choose another.")
@@ -38,7 +39,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.shown_name
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.shown_name
 

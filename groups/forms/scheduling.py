@@ -25,6 +25,7 @@ from groups.services.scheduling import (
     check_in_partners,
     plan_starts,
 )
+from mentoring.form_fields import validate_sensible_date
 
 SKIPPED = _("This time does not exist on that day: the clocks change. Please choose another time.")
 REPEATED = _("This time happens twice on that day: the clocks change. Please choose another time.")
@@ -60,7 +61,11 @@ def rhythm_words(rhythm: Cadence) -> str:
 class SessionForm(forms.Form):
     """When, how long, where and what: the part a leader may change later."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(
+        label=_("Date"),
+        validators=[validate_sensible_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     minutes = forms.IntegerField(
         label=_("Length in minutes"), min_value=15, max_value=480, widget=forms.NumberInput(attrs={"step": 5})
@@ -203,7 +208,6 @@ class ScheduleForm(SessionForm):
         min_value=MIN_SERIES,
         max_value=MAX_SERIES,
         required=False,
-        help_text=_("From %(min)d to %(max)d, the first one included.") % {"min": MIN_SERIES, "max": MAX_SERIES},
     )
 
     field_order = ["kind", "with_member", "date", "start_time", "minutes", "repeat", "count"]
@@ -211,6 +215,10 @@ class ScheduleForm(SessionForm):
     def __init__(self, *args, leader: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["with_member"].queryset = check_in_partners(self.group, leader)
+        self.fields["count"].help_text = _("From %(min)d to %(max)d, the first one included.") % {
+            "min": MIN_SERIES,
+            "max": MAX_SERIES,
+        }
         every = interval_words(self.rhythm)
         ends_on = date_format(self.rhythm.ends_on, "DATE_FORMAT")
         self.fields["repeat"].choices = [

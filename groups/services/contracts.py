@@ -20,6 +20,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import record
 from groups.access import GroupAccess
 from groups.contract_text import FACTS, default_texts
 from groups.models import (
@@ -248,6 +250,14 @@ def propose(*, group: MentoringGroup, by: User) -> ContractVersion:
     version.status = VersionStatus.PROPOSED
     version.proposed_at = timezone.now()
     version.save(update_fields=["status", "proposed_at"])
+    if is_amendment(version):
+        record(
+            action=AuditAction.CONTRACT_AMENDED,
+            actor=by,
+            programme=group.programme,
+            subject=group.name,
+            details={"group": group.pk, "version": version.number},
+        )
     for membership in signatories(group):
         person = membership.user
         if person.anonymised_at:
@@ -271,9 +281,17 @@ def withdraw(*, group: MentoringGroup, by: User) -> ContractVersion:
     version = _lock_open(group)
     if version is None:
         raise NothingOpen
+    was = version.status
     version.status = VersionStatus.WITHDRAWN
     version.ended_at = timezone.now()
     version.save(update_fields=["status", "ended_at"])
+    record(
+        action=AuditAction.CONTRACT_WITHDRAWN,
+        actor=by,
+        programme=group.programme,
+        subject=group.name,
+        details={"group": group.pk, "version": version.number, "was": was},
+    )
     return version
 
 

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from audit.models import AuditAction
+from audit.services import record
 from groups.access import MEMBER, group_for
 from groups.forms.concerns import ConcernForm, ResolveForm
 from groups.models import Concern, MentoringGroup
@@ -101,6 +103,13 @@ def _concerns_page(
     request: HttpRequest, programme: Programme, failed: tuple[Concern, ResolveForm] | None = None
 ) -> HttpResponse:
     open_concerns, resolved_concerns = concern_lists(programme)
+    # Reading what members raised is itself recorded: how many concerns were shown, never what they say.
+    record(
+        action=AuditAction.CONCERNS_VIEWED,
+        actor=request.user,
+        programme=programme,
+        details={"concerns": len(open_concerns) + len(resolved_concerns), "open": len(open_concerns)},
+    )
     for concern in open_concerns:
         if failed is not None and failed[0].pk == concern.pk:
             concern.form = failed[1]

@@ -9,7 +9,7 @@ from mentoring.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "programmes", "groups", "feedback", "outbox"}
+OUR_APPS = {"accounts", "programmes", "groups", "feedback", "outbox", "audit"}
 OUR_MODELS = [model for model in apps.get_models() if model._meta.app_label in OUR_APPS]
 
 

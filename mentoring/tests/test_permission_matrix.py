@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mentoring.tests.matrix import (
     PERSONAS,
     applications,
+    audit,
     bank,
     concerns,
     contracts,
@@ -62,6 +63,7 @@ MATRIX = [
     *feedback_evaluations.CASES,
     *reports.CASES,
     *reports_overview.CASES,
+    *audit.CASES,
 ]
 
 

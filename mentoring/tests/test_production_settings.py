@@ -5,6 +5,7 @@ Each test runs ``manage.py check`` in a fresh interpreter, because the settings 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -152,3 +153,51 @@ def test_links_in_emails_point_to_the_first_allowed_host_unless_site_url_says_ot
 def test_a_site_url_without_a_scheme_refuses_to_start(tmp_path):
     result = manage("check", **production_variables(tmp_path), SITE_URL="mentoring.example.org")
     assert "SITE_URL" in refusal(result)
+
+
+# What a browser receives from production: fetched in the production process, after collectstatic (the pages
+# name their stylesheets through the manifest).
+FETCH_SIGN_IN_PAGE = """
+import json
+from django.test import Client
+response = Client(HTTP_HOST="mentoring.example.org").get("/accounts/login/", secure=True)
+cookies = {
+    name: {"secure": bool(morsel["secure"]), "samesite": morsel["samesite"]}
+    for name, morsel in response.cookies.items()
+}
+print(json.dumps({"status": response.status_code, "headers": dict(response.headers), "cookies": cookies}))
+"""
+
+
+def test_production_pages_carry_a_strict_content_security_policy_and_the_other_security_headers(tmp_path):
+    variables = production_variables(tmp_path) | {"STATIC_ROOT": str(tmp_path / "static")}
+    collected = manage("collectstatic", "--noinput", "-v", "0", **variables)
+    assert collected.returncode == 0, collected.stderr
+
+    result = manage("shell", "-v", "0", "-c", FETCH_SIGN_IN_PAGE, **variables)
+
+    assert result.returncode == 0, result.stderr
+    page = json.loads(result.stdout)
+    assert page["status"] == 200
+    headers = page["headers"]
+    policy = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == policy["script-src"] == policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == policy["object-src"] == "'none'"
+    assert "unsafe" not in headers["Content-Security-Policy"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"] and "geolocation=()" in headers["Permissions-Policy"]
+    assert page["cookies"]["csrftoken"] == {"secure": True, "samesite": "Lax"}
+
+
+def test_production_cookies_are_secure_and_plain_http_is_redirected(tmp_path):
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    )
+    result = manage("shell", "-v", "0", "-c", script, **production_variables(tmp_path))
+    assert result.stdout.split() == ["True", "True", "True", "True", "True", "31536000"], result.stderr

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.form_fields import ModelMultipleChoiceField
 from programmes.models import AttendanceStatus, EventKind, Programme, ProgrammeEvent
 
 MENTORS = "mentors"
@@ -49,7 +50,7 @@ class EventForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    groups = forms.ModelMultipleChoiceField(
+    groups = ModelMultipleChoiceField(
         label=_("Groups"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

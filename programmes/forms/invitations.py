@@ -62,7 +62,11 @@ class InviteOneForm(_InviteForm):
         help_text=_("Optional. Used to greet them in the email."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=Invitation._meta.get_field("email").max_length,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.MENTEE)
 
     def clean(self) -> dict:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneField
+from mentoring.form_fields import validate_sensible_date
 from programmes.models import Programme
 
 
@@ -33,6 +34,8 @@ class ProgrammeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left empty, the reminders go out at the usual times.
         self.fields["reminder_hours"].required = False
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].validators.append(validate_sensible_date)
 
     def clean_reminder_hours(self) -> str:
         value = (self.cleaned_data.get("reminder_hours") or "").replace(" ", "")

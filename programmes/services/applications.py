@@ -265,7 +265,7 @@ def decide(
         fields.append("decision_note")
     locked.save(update_fields=fields)
     if status == ApplicationStatus.ACCEPTED:
-        add_member(programme=locked.programme, user=locked.applicant, role=locked.role)
+        add_member(programme=locked.programme, user=locked.applicant, role=locked.role, by=by)
         if locked.role == Role.MENTOR:
             bank_mentor(application=locked)
     if notify:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from audit.models import AuditAction
+from audit.services import record
 from programmes.models import MembershipStatus, Programme, ProgrammeMembership, Role
 
 
@@ -12,6 +14,7 @@ def create_programme(*, by, **fields) -> Programme:
     programme.full_clean()
     programme.save()
     ProgrammeMembership.objects.create(programme=programme, user=by, role=Role.COORDINATOR)
+    record(action=AuditAction.ROLE_ADDED, actor=by, programme=programme, person=by, details={"role": Role.COORDINATOR})
     from feedback.services.rounds import ensure_rounds  # feedback builds on programmes
 
     ensure_rounds(programme, by=by)
@@ -29,13 +32,19 @@ def save_programme(form) -> Programme:
 
 
 @transaction.atomic
-def add_member(*, programme: Programme, user, role: str) -> ProgrammeMembership:
-    """Gives a person a role in a programme. Idempotent; a withdrawn membership becomes active again."""
+def add_member(*, programme: Programme, user, role: str, by=None) -> ProgrammeMembership:
+    """Gives a person a role in a programme. Idempotent; a withdrawn membership becomes active again.
+
+    ``by``: who gave it (the coordinator who accepted an application, the person who accepted an invitation), for
+    the audit log; None for the system."""
     membership, created = ProgrammeMembership.objects.select_for_update().get_or_create(
         programme=programme, user=user, role=role
     )
-    if not created and membership.status != MembershipStatus.ACTIVE:
+    reactivated = not created and membership.status != MembershipStatus.ACTIVE
+    if reactivated:
         membership.status = MembershipStatus.ACTIVE
         membership.left_at = None
         membership.save(update_fields=["status", "left_at"])
+    if created or reactivated:
+        record(action=AuditAction.ROLE_ADDED, actor=by, programme=programme, person=user, details={"role": role})
     return membership

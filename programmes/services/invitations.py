@@ -128,7 +128,7 @@ def _lock_usable(token: str) -> Invitation:
 def accept(*, token: str, user: User) -> ProgrammeMembership:
     """The invitee joins the programme in the invited role; the link is used up in the same transaction."""
     invitation = _lock_usable(token)
-    membership = add_member(programme=invitation.programme, user=user, role=invitation.role)
+    membership = add_member(programme=invitation.programme, user=user, role=invitation.role, by=user)
     if invitation.role == Role.MENTOR:
         MentorProfile.objects.get_or_create(user=user)  # every mentor is in the mentor data bank
     invitation.status = InvitationStatus.ACCEPTED

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import record
 from feedback.models import Answer, Interview
 from groups.models import (
     AssignmentStatus,
@@ -124,6 +126,13 @@ def withdraw_member(*, membership: ProgrammeMembership, by: User | None = None) 
             group__programme=programme, mentor_id=locked.user_id, status=AssignmentStatus.PENDING
         ).update(status=AssignmentStatus.WITHDRAWN, decided_at=now)
     _contracts_after_leaving(group_ids)
+    record(
+        action=AuditAction.ROLE_WITHDRAWN,
+        actor=by,
+        programme=programme,
+        person=locked.user,
+        details={"role": locked.role},
+    )
     logger.info("Membership %s withdrawn by %s", locked.pk, getattr(by, "pk", None))
     return locked
 
@@ -163,12 +172,13 @@ class EraseRefused(Exception):
 
 
 @transaction.atomic
-def erase_member(*, person: User, by: User) -> User:
-    """A coordinator erases a person of their programme, if ``erase_refusal`` allows it."""
+def erase_member(*, person: User, by: User, programme: Programme | None = None) -> User:
+    """A coordinator erases a person of their programme, if ``erase_refusal`` allows it. ``programme``: the one
+    whose page they did it from, whose audit log records it."""
     reason = erase_refusal(person=person, by=by)
     if reason is not None:
         raise EraseRefused(reason)
-    return anonymise_person(user=person, by=by)
+    return anonymise_person(user=person, by=by, programme=programme)
 
 
 def _contracts_after_leaving(group_ids: list[int]) -> None:
@@ -180,13 +190,24 @@ def _contracts_after_leaving(group_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def anonymise_person(*, user: User, by: User | None = None) -> User:
+def anonymise_person(*, user: User, by: User | None = None, programme: Programme | None = None) -> User:
     """Erases everything that identifies a person and keeps everything the programmes' history and figures need.
 
     Idempotent: erasing an erased person again changes nothing that matters (the first date is kept).
     The caller decides who may do it (``erase_member`` for coordinators; the person themself from their account).
+    The first erasure goes into the audit log (of ``programme``, if it was done from one): as an account deleted
+    when ``by`` is the person themself. The log names the person by their account, which from now on reads
+    "Former participant", so no event needs changing.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
+    if user.anonymised_at is None:
+        deleted_own = by is not None and by.pk == user.pk
+        record(
+            action=AuditAction.ACCOUNT_DELETED if deleted_own else AuditAction.PERSON_ERASED,
+            actor=by,
+            programme=programme,
+            person=user,
+        )
     now = timezone.now()
     new_email = erased_email(user)
     old_name = user.display_name

@@ -127,8 +127,8 @@ def test_the_export_follows_the_filters_and_ignores_bad_ones(as_user, world):
 def test_the_export_makes_the_same_number_of_queries_however_many_people(as_user, world):
     client = as_user(world.coordinator)
     before = count_queries(client, url(world))
-    # session, user, the programme door, memberships with their people, their current groups
-    assert before == 5
+    # session, user, the programme door, memberships with their people, their current groups, the audit event
+    assert before == 6
     for _ in range(5):
         group = MentoringGroupFactory(programme=world.programme)
         for _ in range(5):

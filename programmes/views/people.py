@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import AuditAction
+from audit.services import record
 from groups.models import GroupMembership
 from mentoring.csv_export import csv_download, safe_cell
 from programmes.access import programme_for
@@ -82,6 +84,7 @@ def people_csv(request: HttpRequest, pk: int) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the byte order mark tells spreadsheet programs that the file is UTF-8
     writer = csv.writer(buffer)
+    rows = 0
     writer.writerow(
         [
             _("Name"),
@@ -111,6 +114,13 @@ def people_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 user.time_zone,
             )
         )
+        rows += 1
+    record(
+        action=AuditAction.EXPORT_PEOPLE,
+        actor=request.user,
+        programme=programme,
+        details={"rows": rows, **{name: value for name, value in form.cleaned_data.items() if value}},
+    )
     return csv_download(buffer.getvalue(), f"{programme.name} {_('people')} {timezone.localdate().isoformat()}")
 
 
@@ -167,7 +177,7 @@ def person_erase(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     person = membership.user
     if request.method == "POST":
         try:
-            erase_member(person=person, by=request.user)
+            erase_member(person=person, by=request.user, programme=programme)
         except EraseRefused as refused:
             messages.error(request, _refusal_message(refused.reason, person))
             return redirect("programmes:person_erase", pk=programme.pk, user_pk=person.pk)

@@ -10,6 +10,7 @@ from mentoring.tests.matrix import (
 
 CASES = [
     Case("home", ("200", "200", "200", "200", "200", "302", "302")),
+    Case("health", EVERYONE),  # for load balancers: no sign-in, nothing but "ok" or "unavailable"
     Case("programmes:list", SIGNED_IN),
     Case("programmes:create", ("login", "403", "403", "403", "403", "200", "200")),
     Case("programmes:detail", COORDINATOR_ONLY, programme),
