@@ -2,14 +2,20 @@
 survey, each for mentees and for mentors, and a two-question pulse after each session.
 
 They are copied into the programme (``feedback.services.questionnaires.default_questionnaires``) in the language
-of the person creating it, and coordinators change their copies as they like. Questions that ask the same thing at
-mid-point and at the end share a ``key``, so results can set the two side by side.
+of the person creating it, and coordinators change their copies as they like. A text of the copy that is still one
+of these, in any language, is shown to each reader in their own language (``shown``): a German-speaking mentee
+reads the default questions in German although an English-speaking coordinator made the copy. Questions that ask
+the same thing at mid-point and at the end share a ``key``, so results can set the two side by side.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import RECOMMEND_KEY, Audience, Purpose, QuestionKind
@@ -186,3 +192,36 @@ PULSE = Template(
 )
 
 TEMPLATES = (MENTEE_MIDPOINT, MENTOR_MIDPOINT, MENTEE_END, MENTOR_END, PULSE)
+
+
+def _product_texts() -> Iterator:
+    """Every text of the defaults a programme's copy may hold: names, introductions, questions, help texts and
+    choices of the questionnaires, and the names of the two rounds."""
+    for template in TEMPLATES:
+        yield template.name
+        yield template.intro
+        for question in template.questions:
+            yield question.text
+            if question.help_text:
+                yield question.help_text
+            yield from question.choices
+    yield Purpose.MIDPOINT.label
+    yield Purpose.END.label
+
+
+@functools.cache
+def _sources() -> dict[str, object]:
+    """Each product text, in each language of the site, mapped to the text itself (a lazy translation)."""
+    sources = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for text in _product_texts():
+                sources.setdefault(str(text), text)
+    return sources
+
+
+def shown(text: str) -> str:
+    """``text`` in the reader's language if it is one of the product's default texts (as copied in any language);
+    any other text, such as a question a coordinator wrote, as it is."""
+    source = _sources().get(text)
+    return text if source is None else str(source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from feedback.defaults import shown
 from feedback.models import CHOICE_KINDS, RECOMMEND_KEY, Audience, Purpose, Question, QuestionKind, Questionnaire
 
 TEXT_MAX_LENGTH = 500  # a question's text and its help text (the model's limit)
@@ -42,7 +43,8 @@ class QuestionnaireForm(forms.Form):
 
     @classmethod
     def of(cls, questionnaire: Questionnaire, *args, **kwargs) -> QuestionnaireForm:
-        initial = {name: getattr(questionnaire, name) for name in ("name", "intro", "purpose", "audience")}
+        initial = {name: getattr(questionnaire, name) for name in ("purpose", "audience")}
+        initial |= {"name": shown(questionnaire.name), "intro": shown(questionnaire.intro)}  # in the reader's words
         return cls(*args, initial=initial, **kwargs)
 
     def clean_name(self) -> str:
@@ -99,10 +101,11 @@ class QuestionForm(forms.Form):
                 "initial",
                 {
                     "kind": question.kind,
-                    "text": question.text,
-                    "help_text": question.help_text,
+                    # A default text appears in the coordinator's language; saved, it is theirs as they wrote it.
+                    "text": shown(question.text),
+                    "help_text": shown(question.help_text),
                     "required": question.required,
-                    "choices": "\n".join(question.choices),
+                    "choices": "\n".join(shown(choice) for choice in question.choices),
                     "key": question.key,
                 },
             )

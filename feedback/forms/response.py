@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from feedback.defaults import shown
 from feedback.models import Answer, Question, QuestionKind
 
 AGREEMENT = [
@@ -27,7 +28,7 @@ def field_name(question: Question) -> str:
 
 
 def _field(question: Question, required: bool) -> forms.Field:
-    common = {"label": question.text, "help_text": question.help_text, "required": required}
+    common = {"label": shown(question.text), "help_text": shown(question.help_text), "required": required}
     messages = {"required": _("Please answer this question.")}
     if question.kind == QuestionKind.AGREEMENT:
         return forms.TypedChoiceField(
@@ -47,14 +48,14 @@ def _field(question: Question, required: bool) -> forms.Field:
         )
     if question.kind == QuestionKind.SINGLE:
         return forms.ChoiceField(
-            choices=[(choice, choice) for choice in question.choices],
+            choices=[(choice, shown(choice)) for choice in question.choices],  # kept as asked, shown translated
             widget=forms.RadioSelect,
             error_messages=messages,
             **common,
         )
     if question.kind == QuestionKind.MULTIPLE:
         return forms.MultipleChoiceField(
-            choices=[(choice, choice) for choice in question.choices],
+            choices=[(choice, shown(choice)) for choice in question.choices],
             widget=forms.CheckboxSelectMultiple,
             error_messages={"required": _("Please choose at least one.")},
             **common,

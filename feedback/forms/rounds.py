@@ -8,6 +8,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from feedback.defaults import shown
 from feedback.models import Audience, SurveyRound
 from feedback.services.rounds import ROUND_FIELDS
 
@@ -30,6 +31,10 @@ class RoundForm(forms.ModelForm):
         usable = programme.questionnaires.filter(archived_at__isnull=True).exclude(purpose="pulse")
         self.fields["mentee_questionnaire"].queryset = usable.filter(audience__in=[Audience.MENTEES, Audience.BOTH])
         self.fields["mentor_questionnaire"].queryset = usable.filter(audience__in=[Audience.MENTORS, Audience.BOTH])
+        for name in ("mentee_questionnaire", "mentor_questionnaire"):  # the defaults' names in the reader's words
+            self.fields[name].label_from_instance = lambda questionnaire: shown(questionnaire.name)
+        if "name" in self.fields and self.instance.pk:
+            self.initial["name"] = shown(self.instance.name)
         self.fields["mentee_questionnaire"].empty_label = _("Do not ask mentees")
         self.fields["mentor_questionnaire"].empty_label = _("Do not ask mentors")
         self.fields["remind_after_days"].max_value = 60

@@ -26,6 +26,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from feedback.defaults import shown
 from feedback.forms.response import AGREEMENT, YES_NO
 from feedback.models import (
     ANONYMITY_THRESHOLD,
@@ -230,7 +231,9 @@ def _options(question: Question, numbers: dict[int, int], choices: dict[str, int
         return [Option(str(labels.get(n, n)), numbers.get(n, 0), _percent(numbers.get(n, 0), answered)) for n in order]
     if question.is_choice:
         order = list(question.choices) + sorted(label for label in choices if label not in question.choices)
-        return [Option(label, choices.get(label, 0), _percent(choices.get(label, 0), answered)) for label in order]
+        return [
+            Option(shown(label), choices.get(label, 0), _percent(choices.get(label, 0), answered)) for label in order
+        ]
     return []
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from feedback.defaults import shown
 from feedback.models import Audience, Question, QuestionKind, Questionnaire, RespondentRole, RoundKind
 from feedback.services.results import (
     NUMBER_LABELS,
@@ -92,13 +93,13 @@ def _side(section: QuestionnaireResults | None, key: str) -> QuestionResult | No
 
 
 def _compared_question(mid_question: Question, end_question: Question, mid, end) -> ComparedQuestion:
-    compared = ComparedQuestion(text=mid_question.text, kind=mid_question.kind, midpoint=mid, end=end)
+    compared = ComparedQuestion(text=shown(mid_question.text), kind=mid_question.kind, midpoint=mid, end=end)
     labels = [option.label for option in (mid.options if mid else [])]
     labels += [option.label for option in (end.options if end else []) if option.label not in labels]
     if not labels:  # neither side shown: the options as asked
-        labels = [str(label) for label in NUMBER_LABELS.get(mid_question.kind, {}).values()] or list(
-            mid_question.choices
-        )
+        labels = [str(label) for label in NUMBER_LABELS.get(mid_question.kind, {}).values()] or [
+            shown(choice) for choice in mid_question.choices
+        ]
     compared.rows = [
         ComparedRow(label, mid.option(label) if mid else None, end.option(label) if end else None) for label in labels
     ]

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.defaults import shown
 from feedback.models import ANONYMITY_THRESHOLD, Audience, Question, QuestionKind, RespondentRole, Response, SurveyRound
 from feedback.services.results import NUMBER_LABELS, is_shown, round_questionnaires, submitted_answers
 from mentoring.csv_export import safe_cell
@@ -24,7 +25,7 @@ class NotEnoughResponses(Exception):
 # Characters that make a spreadsheet read a cell as a formula (CSV injection): such cells get a leading quote.
 def _answer_cell(question: Question, number, text: str, chosen) -> str:
     if question.is_choice:
-        return "; ".join(str(choice) for choice in chosen or ())
+        return "; ".join(shown(str(choice)) for choice in chosen or ())
     if question.is_text:
         return text
     if number is None:
@@ -77,7 +78,8 @@ def export_csv(survey_round: SurveyRound) -> str:
     audience_of = {questionnaire.pk: Audience(audience).label for audience, questionnaire in sections}
 
     def heading(question: Question) -> str:
-        return f"{audience_of[question.questionnaire_id]}: {question.text}" if prefix else question.text
+        text = shown(question.text)
+        return f"{audience_of[question.questionnaire_id]}: {text}" if prefix else text
 
     named = not survey_round.anonymous
     fields = ["pk", "role", "questionnaire_id"]

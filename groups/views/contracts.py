@@ -317,22 +317,24 @@ def contract_remind(request: HttpRequest, pk: int, group_pk: int) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_template(request: HttpRequest, pk: int) -> HttpResponse:
-    """The programme's template: where every group's first draft starts. Created with default texts."""
+    """The programme's template: where every group's first draft starts. Until it is first saved (or a group's
+    first draft saves it), the page shows the default texts; opening it, or sending it with mistakes, creates
+    nothing."""
     programme = programme_for(request, pk).programme
+    if programme.is_archived and request.method == "POST":
+        messages.error(request, _("This programme is closed. Its contract template can no longer be changed."))
+        return redirect("grouping:contract_template", pk=programme.pk)
+    template = ContractTemplate.objects.filter(programme=programme).first()
+    template = template or ContractTemplate(programme=programme, **default_texts())
     if programme.is_archived:
-        if request.method == "POST":
-            messages.error(request, _("This programme is closed. Its contract template can no longer be changed."))
-            return redirect("grouping:contract_template", pk=programme.pk)
-        template = ContractTemplate.objects.filter(programme=programme).first()
-        template = template or ContractTemplate(programme=programme, **default_texts())
         return render(
             request,
             "groups/contracts/template.html",
             {"programme": programme, "template": template, "sections": sections_of(template), "form": None},
         )
-    template = template_for(programme, by=request.user)
     form = TemplateForm(request.POST if request.method == "POST" else None, initial=TemplateForm.initial_from(template))
     if request.method == "POST" and form.is_valid():
+        template = template_for(programme, by=request.user)  # saved on the first save, with the defaults
         update_template(template=template, by=request.user, **form.template_fields())
         messages.success(
             request,

@@ -28,7 +28,6 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 # are never allowed.
 LAZY_DEFAULTS = {
     "groups_groupwishes",
-    "groups_contracttemplate",
     "feedback_questionnaire",
     "feedback_question",
     "feedback_surveyround",

@@ -8,6 +8,8 @@ are the msgstr of the German catalogue (locale/de/LC_MESSAGES/django.po).
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -162,3 +164,27 @@ def test_an_event_invitation_is_in_each_invitees_language_and_time_zone(world):
     assert "Wann, in Ihrer Zeitzone (Europe/Berlin):" in message.body
     assert "Ort: Room 2" in message.body
     assert "Wenn Sie nicht kommen können, sagen Sie bitte Ihrem Koordinator Bescheid." in message.body
+
+
+# Every email's words are translatable: what is left of an email template once the translated blocks, the variables,
+# the tags and the markup are taken out has no words in it.
+
+EMAIL_TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "templates" / "emails").iterdir())
+_NOT_WORDS = [
+    r"\{%\s*blocktranslate.*?%\}.*?\{%\s*endblocktranslate\s*%\}",
+    r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}",
+    r"\{#.*?#\}",
+    r"\{%.*?%\}",
+    r"\{\{.*?\}\}",
+    r"<style.*?</style>",
+    r"<[^>]+>",
+    r"&[a-z]+;|&#\d+;",
+]
+
+
+@pytest.mark.parametrize("path", EMAIL_TEMPLATES, ids=lambda path: path.name)
+def test_every_word_of_every_email_template_is_translatable(path):
+    text = path.read_text()
+    for pattern in _NOT_WORDS:
+        text = re.sub(pattern, " ", text, flags=re.S)
+    assert re.findall(r"[A-Za-z]{2,}", text) == []

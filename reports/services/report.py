@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
+from feedback.defaults import shown
 from feedback.models import ANONYMITY_THRESHOLD, Audience, GroupEvaluation, QuestionKind, RoundKind, Stage, SurveyRound
 from feedback.services.results import QuestionnaireResults, Rate, RoundResults, round_results
 from groups.models import GoalStatus, GroupKind, GroupMembership, GroupRole
@@ -184,7 +185,7 @@ def _texts(section: QuestionnaireResults | None) -> dict[str, str]:
     if section is None:
         return {}
     return {
-        result.question.key: result.question.text
+        result.question.key: shown(result.question.text)
         for result in section.questions
         if result.question.kind == QuestionKind.AGREEMENT and result.question.key
     }
