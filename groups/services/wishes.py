@@ -88,6 +88,13 @@ def draft(applications: list[Application]) -> dict[str, str]:
     }
 
 
+def wishes_of(group: MentoringGroup) -> GroupWishes:
+    """The group's wishes as saved or, before they are, the draft from its members' applications, unsaved: reading
+    the wishes creates nothing (``start_wishes`` saves the draft when someone changes or agrees to it)."""
+    existing = GroupWishes.objects.filter(group=group).first()
+    return existing or GroupWishes(group=group, **draft(member_applications([group])[group.pk]))
+
+
 def start_wishes(group: MentoringGroup) -> GroupWishes:
     """The group's wishes, drafted from its members' applications the first time they are needed."""
     existing = GroupWishes.objects.filter(group=group).first()
@@ -155,7 +162,9 @@ class Agreement:
 
 def agreement(wishes: GroupWishes, mentees: Iterable[User]) -> Agreement:
     """Who of the group's current mentees has agreed to the latest version, and who has not yet."""
-    agreed_ids = set(wishes.agreements.filter(version=wishes.version).values_list("user_id", flat=True))
+    agreed_ids = (
+        set(wishes.agreements.filter(version=wishes.version).values_list("user_id", flat=True)) if wishes.pk else set()
+    )
     mentees = list(mentees)
     return Agreement(
         agreed=[person for person in mentees if person.pk in agreed_ids],

@@ -13,7 +13,7 @@ from groups.access import group_for
 from groups.forms.kinds import FacilitatorForm
 from groups.models import AssignmentStatus, GroupMembership, GroupRole, MentoringGroup
 from groups.services import contracts, goals, session_log
-from groups.services.wishes import agreement, start_wishes
+from groups.services.wishes import agreement, wishes_of
 
 
 @login_required
@@ -84,7 +84,7 @@ def _mentor_led(request: HttpRequest, group: MentoringGroup, mentors: list, ment
     pending = None
     if not mentors:
         pending = group.mentor_assignments.filter(status=AssignmentStatus.PENDING).select_related("mentor").first()
-    wishes = start_wishes(group)
+    wishes = wishes_of(group)
     agreed = agreement(wishes, [membership.user for membership in mentees])
     i_am_mentee = any(membership.user_id == request.user.pk for membership in mentees)
     return {

@@ -16,7 +16,15 @@ from groups.access import GroupAccess, group_for
 from groups.forms.wishes import AgreeForm, WishesForm
 from groups.models import GroupRole, GroupWishes, MentoringGroup
 from groups.services.mentors import unmatched_groups
-from groups.services.wishes import NotAMentee, OutdatedVersion, agree, agreement, start_wishes, update_wishes
+from groups.services.wishes import (
+    NotAMentee,
+    OutdatedVersion,
+    agree,
+    agreement,
+    start_wishes,
+    update_wishes,
+    wishes_of,
+)
 
 
 def _refuse(request: HttpRequest, group: MentoringGroup) -> HttpResponse | None:
@@ -100,7 +108,7 @@ def group_wishes(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if refused := _refuse(request, group):
         return refused
-    wishes = start_wishes(group)
+    wishes = wishes_of(group)
     if request.method == "GET":
         return _page(request, access, wishes, None)
     if refused := _refuse_if_closed(request, group):
@@ -108,6 +116,7 @@ def group_wishes(request: HttpRequest, pk: int) -> HttpResponse:
     form = WishesForm(request.POST, initial=WishesForm.initial_from(wishes))
     if not form.is_valid():
         return _page(request, access, wishes, form)
+    wishes = start_wishes(group)  # the draft is saved when a mentee first changes it
     try:
         saved = update_wishes(wishes=wishes, by=request.user, version=form.cleaned_data["version"], **form.wishes())
     except OutdatedVersion:
@@ -133,11 +142,11 @@ def agree_to_wishes(request: HttpRequest, pk: int) -> HttpResponse:
     group = access.group
     if refused := _refuse(request, group) or _refuse_if_closed(request, group):
         return refused
-    wishes = start_wishes(group)
     form = AgreeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please read the wishes, then press “I agree to these wishes” below them."))
         return redirect("groups:wishes", pk=group.pk)
+    wishes = start_wishes(group)  # the draft is saved when a mentee first agrees to it
     try:
         agree(wishes=wishes, user=request.user, version=form.cleaned_data["version"])
     except OutdatedVersion:

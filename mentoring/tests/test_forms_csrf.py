@@ -21,13 +21,11 @@ from mentoring.tests.test_permission_matrix import MATRIX
 
 PEOPLE = ("coordinator", "mentor", "mentee")
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-# Rows a page may create the first time anyone opens it, once: defaults copied in on first use (the programme's
-# contract template, its default questionnaires and feedback rounds; the test world's programmes skip
-# ``create_programme``, which makes the questionnaires and rounds up front) and the group's wishes, drafted from
-# its members' applications. Opening the page again, or never, changes nothing anyone sees. Updates and deletes
-# are never allowed.
+# Rows a page may create the first time anyone opens it, once: a programme's default questionnaires and feedback
+# rounds, for a programme made before feedback existed (``create_programme`` makes them up front; the test world's
+# programmes skip it). Opening the page again, or never, changes nothing anyone sees. Updates and deletes are never
+# allowed. (The contract template and a group's wishes are shown as unsaved drafts until someone saves them.)
 LAZY_DEFAULTS = {
-    "groups_groupwishes",
     "feedback_questionnaire",
     "feedback_question",
     "feedback_surveyround",

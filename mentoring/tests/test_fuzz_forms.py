@@ -359,8 +359,8 @@ def discover(client, url: str, target: Target) -> dict[str, Spec]:
     specs: dict[str, Spec] = {}
     path = urlsplit(url).path
 
-    # The first visit of a page may set it up (a group's wishes, the pulse's questions): it is kept, so that what
-    # the examples save is only what their input saves.
+    # The first visit of a page may set it up (the pulse's questions of a programme made before feedback existed):
+    # it is kept, so that what the examples save is only what their input saves.
     cookies = copy.deepcopy(client.cookies)
     with _Recorder() as made:
         page = client.get(url, target.case.data if target.method == "get" else {})
