@@ -35,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, database_exists, drop_database, fresh_directory, recreate_database
+from bench.fake import attendance_mark
 
 WORK = ROOT / "var" / "bench" / "dashboard"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite3'}"
@@ -61,14 +62,6 @@ BATCH = 2_000
 
 def is_postgres() -> bool:
     return DATABASE_URL.startswith(("postgres://", "postgresql://"))
-
-
-def attendance_mark(rng: random.Random) -> str:
-    """About 80% present, 12% absent with notice, 8% absent."""
-    from groups.models import AttendanceMark
-
-    roll = rng.random()
-    return AttendanceMark.PRESENT if roll < 0.8 else AttendanceMark.EXCUSED if roll < 0.92 else AttendanceMark.ABSENT
 
 
 def build_programme(name: str, groups: int, coordinator, rng: random.Random, now: datetime.datetime):

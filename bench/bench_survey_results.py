@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, drop_database, fresh_directory, recreate_database
+from bench.fake import answer_values
 
 WORK = ROOT / "var" / "bench" / "results"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
@@ -46,39 +47,10 @@ SMALL = 20  # the responses of the small round whose query count the big one mus
 RUNS = 9
 LIMIT_MS = 300.0
 SEED = 20261126
-PHRASES = (
-    "More confidence when I speak in meetings",
-    "I applied for two jobs with the group's help",
-    "Our sessions start late; please help us keep time",
-    "The mentor listens well and asks good questions",
-    "I would like more sessions in the evening",
-    "Meeting people with the same questions helps me",
-    "Hard to find time next to work and family",
-    "A training on networking would be useful",
-)
 
 
 def is_postgres() -> bool:
     return DATABASE_URL.startswith(("postgres://", "postgresql://"))
-
-
-def answer_values(rng: random.Random, question) -> dict | None:
-    """A plausible answer to the question, or None for an optional question left empty."""
-    from feedback.models import QuestionKind
-
-    if not question.required and rng.random() < (0.65 if question.is_text else 0.15):
-        return None
-    if question.kind == QuestionKind.AGREEMENT:
-        return {"number": rng.choices([1, 2, 3, 4, 5], [4, 8, 20, 42, 26])[0]}
-    if question.kind == QuestionKind.RATING:
-        return {"number": rng.choices(range(11), [1, 1, 1, 2, 2, 4, 6, 12, 20, 25, 26])[0]}
-    if question.kind == QuestionKind.YES_NO:
-        return {"number": 1 if rng.random() < 0.75 else 0}
-    if question.kind == QuestionKind.SINGLE:
-        return {"choices": [rng.choices(question.choices, [10, 35, 40, 15][: len(question.choices)])[0]]}
-    if question.kind == QuestionKind.MULTIPLE:
-        return {"choices": rng.sample(question.choices, rng.randint(1, 3))}
-    return {"text": f"{rng.choice(PHRASES)} ({rng.randint(1, 999)})"}
 
 
 def fill_round(survey_round, people, rng: random.Random, now, count: int) -> None:

@@ -7,20 +7,18 @@ from __future__ import annotations
 import datetime
 import random
 
+from bench.fake import PHRASES, answer_values, attendance_mark
 from bench.generate_plan import (
     AREAS,
     BATCH,
     CITIES,
     EXPERTISE,
     LANGUAGES,
-    PHRASES,
     PROGRAMME_DAYS,
     PULSE_RATE,
     SESSIONS_PER_GROUP,
     ProgrammePlan,
     UnitPlan,
-    answer_values,
-    attendance_mark,
     programme_rng,
 )
 
