@@ -27,14 +27,23 @@ import os
 import pstats
 import random
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, database_exists, drop_database, fresh_directory, recreate_database
+from bench.common import (
+    ROOT,
+    captured_queries,
+    database_exists,
+    drop_database,
+    fresh_directory,
+    load,
+    pg_version,
+    recreate_database,
+    timed,
+)
 from bench.fake import attendance_mark
 
 WORK = ROOT / "var" / "bench" / "dashboard"
@@ -293,38 +302,6 @@ def build():
     return coordinator, programme, small
 
 
-def pg_version(connection) -> str:
-    number = connection.pg_version  # e.g. 150020 for 15.20
-    return f"{number // 10000}.{number % 10000}"
-
-
-def load() -> str:
-    return "{:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
-
-
-def timed(client, url: str, runs: int = RUNS) -> tuple[float, list[float], float]:
-    """The median and all wall-clock times of ``runs`` GETs of the url, in milliseconds, after one warm-up; and the
-    median CPU time of this process (with SQLite, the database's work too: a figure a busy machine inflates less)."""
-    assert client.get(url).status_code == 200
-    times, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(times), times, statistics.median(cpu)
-
-
-def queries(client, url: str) -> list[dict]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return context.captured_queries
-
-
 def short(sql: str) -> str:
     """The SQL with long lists of ids shortened, for reading."""
     return re.sub(r"IN \((\d+, ){20,}\d+\)", "IN (...ids...)", sql)
@@ -341,7 +318,7 @@ def profile(client, url: str) -> None:
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
     print(out.getvalue())
-    captured = sorted(queries(client, url), key=lambda query: -float(query["time"]))
+    captured = sorted(captured_queries(client, url), key=lambda query: -float(query["time"]))
     for query in captured:
         print(f"{float(query['time']) * 1000:7.1f} ms  {short(query['sql'])[:200]}")
     explain = "EXPLAIN ANALYZE " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
@@ -382,10 +359,10 @@ def run() -> int:
     small_url = reverse("reports:dashboard", kwargs={"pk": small.pk})
 
     before = load()
-    median, times, cpu = timed(client, url)
+    median, times, cpu = timed(client, url, RUNS)
     after = load()
     size = len(client.get(url).content)
-    big_queries, small_queries = len(queries(client, url)), len(queries(client, small_url))
+    big_queries, small_queries = len(captured_queries(client, url)), len(captured_queries(client, small_url))
     print(
         f"dashboard: median of {RUNS} {median:.0f} ms (min {min(times):.0f}, max {max(times):.0f}; CPU "
         f"{cpu:.0f} ms); {big_queries} queries ({small_queries} for {SMALL} groups); {size / 1024:.0f} KiB of HTML; "

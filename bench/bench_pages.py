@@ -44,6 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import load
 from bench.generate import WORK, configure, is_postgres, prepare
 
 WARMUP = 3
@@ -99,10 +100,6 @@ def p95(times: list[float]) -> float:
     """The 95th percentile, nearest rank: the time 95% of the requests took at most."""
     ordered = sorted(times)
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
-
-
-def load() -> str:
-    return "{:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
 
 
 def key_pages(chosen) -> list[tuple[str, object, str, str]]:

@@ -20,14 +20,13 @@ from __future__ import annotations
 import datetime
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, drop_database, fresh_directory, recreate_database
+from bench.common import ROOT, captured_queries, drop_database, fresh_directory, pg_version, recreate_database, timed
 from bench.fake import answer_values
 
 WORK = ROOT / "var" / "bench" / "results"
@@ -178,34 +177,6 @@ def build():
     return coordinator, programme, midpoint, small, small_midpoint
 
 
-def pg_version(connection) -> str:
-    number = connection.pg_version  # e.g. 150020 for 15.20
-    return f"{number // 10000}.{number % 10000}"
-
-
-def timed(client, url: str, runs: int = RUNS) -> tuple[float, list[float], float]:
-    """The median and all wall-clock times of ``runs`` GETs of the url, in milliseconds, after one warm-up; and the
-    median CPU time of this process (with SQLite, the database's work too: a figure a busy machine inflates less)."""
-    assert client.get(url).status_code == 200
-    times, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(times), times, statistics.median(cpu)
-
-
-def queries(client, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 def run() -> int:
     django.setup()
     from django.conf import settings
@@ -235,17 +206,18 @@ def run() -> int:
     compare_url = reverse("surveys:compare", kwargs={"pk": programme.pk})
     csv_url = reverse("surveys:results_csv", kwargs={"pk": programme.pk, "round_pk": midpoint.pk})
 
-    median, times, cpu = timed(client, results_url)
+    median, times, cpu = timed(client, results_url, RUNS)
     size = len(client.get(results_url).content)
-    big_queries, small_queries = queries(client, results_url), queries(client, small_url)
+    big_queries, small_queries = len(captured_queries(client, results_url)), len(captured_queries(client, small_url))
     print(
         f"results page: median of {RUNS} {median:.0f} ms (min {min(times):.0f}, max {max(times):.0f}; CPU "
         f"{cpu:.0f} ms); {big_queries} queries ({small_queries} for {SMALL} responses); {size / 1024:.0f} KiB of HTML"
     )
     compare_median, compare_times, compare_cpu = timed(client, compare_url, runs=5)
+    compare_queries = len(captured_queries(client, compare_url))
     print(
         f"mid-point and end compared (10,000 responses each): median of 5 {compare_median:.0f} ms "
-        f"(min {min(compare_times):.0f}; CPU {compare_cpu:.0f} ms); {queries(client, compare_url)} queries"
+        f"(min {min(compare_times):.0f}; CPU {compare_cpu:.0f} ms); {compare_queries} queries"
     )
     start = time.perf_counter()
     export = client.get(csv_url)

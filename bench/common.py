@@ -15,12 +15,12 @@ part of the test run.
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -147,22 +147,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def forget_queue(queue: str) -> None:
-    """Empties and removes the benchmark's queue, with anything a killed worker left unacknowledged."""
-    from mentoring.celery import app
-
-    with app.connection_for_write() as broker:
-        channel = broker.default_channel
-        channel.queue_purge(queue)
-        client = channel.client
-        client.delete(channel.keyprefix_queue % queue, channel.keyprefix_binding_permanent % queue)
-        for tag, payload in client.hgetall(channel.unacked_key).items():
-            _message, _exchange, routing_key = json.loads(payload)
-            if routing_key == queue:
-                client.hdel(channel.unacked_key, tag)
-                client.zrem(channel.unacked_index_key, tag)
-
-
 def start_workers(smtp_url: str, *, queue: str, work: Path, count: int) -> list[tuple[subprocess.Popen, Path]]:
     """Starts ``count`` Celery worker processes (prefork, CONCURRENCY) on the queue, each logging to
     work/worker<n>.log, and waits until each is ready; exits with the end of the log if one does not start within a
@@ -280,6 +264,8 @@ class MailBench:
         fresh_directory(self.work)
         recreate_database(self.database_url)
         django.setup()
+        from mentoring.celery import forget_queue
+
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
         workers = []
         controller = Controller(handler, hostname="127.0.0.1", port=free_port())
@@ -332,3 +318,40 @@ class MailBench:
             task_seconds=float(runs[0]) if runs else None,
             batches=batches,
         )
+
+
+# Timing a page through Django's test client (the scripts call these after django.setup()).
+
+
+def pg_version(connection) -> str:
+    number = connection.pg_version  # e.g. 150020 for 15.20
+    return f"{number // 10000}.{number % 10000}"
+
+
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes, for the record of a measurement."""
+    return "{:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+
+
+def timed(client, url: str, runs: int) -> tuple[float, list[float], float]:
+    """The median and all wall-clock times of ``runs`` GETs of the url, in milliseconds, after one warm-up; and the
+    median CPU time of this process (with SQLite, the database's work too: a figure a busy machine inflates less)."""
+    assert client.get(url).status_code == 200
+    times, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        assert response.status_code == 200, response.status_code
+    return statistics.median(times), times, statistics.median(cpu)
+
+
+def captured_queries(client, url: str) -> list[dict]:
+    """The queries one GET of the url makes, as Django captures them (``sql`` and ``time``)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return context.captured_queries

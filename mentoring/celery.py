@@ -5,6 +5,7 @@ The whole periodic schedule lives in ``app.conf.beat_schedule`` below: later fea
 and nowhere else.
 """
 
+import json
 import os
 
 from celery import Celery
@@ -30,3 +31,19 @@ app.conf.beat_schedule = {
     # reminds once those who have not answered after the round's days, closes rounds after their last day.
     "survey-rounds": {"task": "feedback.tasks.run_survey_rounds", "schedule": 300.0},
 }
+
+
+def forget_queue(queue: str) -> None:
+    """Empties and removes a Redis queue, including any message a killed worker left unacknowledged (Redis would
+    hand it back to the queue an hour later). For the tests and benchmarks that run workers on a queue of their
+    own."""
+    with app.connection_for_write() as broker:
+        channel = broker.default_channel
+        channel.queue_purge(queue)
+        client = channel.client
+        client.delete(channel.keyprefix_queue % queue, channel.keyprefix_binding_permanent % queue)
+        for tag, payload in client.hgetall(channel.unacked_key).items():
+            _message, _exchange, routing_key = json.loads(payload)
+            if routing_key == queue:
+                client.hdel(channel.unacked_key, tag)
+                client.zrem(channel.unacked_index_key, tag)

@@ -77,13 +77,19 @@ class Comparison:
 
     @property
     def rates(self) -> list[ComparedRate]:
-        """Everyone, then each role: the response rate at mid-point and at the end."""
-        if not self.complete:
-            return []
-        mid = {rate.label: rate for rate in (self.midpoint.rates.total, *self.midpoint.rates.by_role)}
-        end = {rate.label: rate for rate in (self.end.rates.total, *self.end.rates.by_role)}
-        labels = list(mid) + [label for label in end if label not in mid]
-        return [ComparedRate(label, mid.get(label), end.get(label)) for label in labels]
+        """Everyone, then each role: the response rate at mid-point and at the end (once both rounds exist)."""
+        return compared_rates(self.midpoint, self.end) if self.complete else []
+
+
+def compared_rates(midpoint: RoundResults | None, end: RoundResults | None) -> list[ComparedRate]:
+    """Everyone, then each role: the response rate of each round side by side; a side without its round is None."""
+
+    def by_label(results: RoundResults | None) -> dict:
+        return {rate.label: rate for rate in (results.rates.total, *results.rates.by_role)} if results else {}
+
+    mid, end_rates = by_label(midpoint), by_label(end)
+    labels = list(mid) + [label for label in end_rates if label not in mid]
+    return [ComparedRate(label, mid.get(label), end_rates.get(label)) for label in labels]
 
 
 def _side(section: QuestionnaireResults | None, key: str) -> QuestionResult | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 import os
 import signal
 import socket
@@ -28,7 +27,7 @@ from django.conf import settings
 from django.db import connection
 
 from conftest import UNDER_CI, require_service
-from mentoring.celery import app
+from mentoring.celery import app, forget_queue
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NEEDS = "needs PostgreSQL and Redis: set DATABASE_URL and CELERY_BROKER_URL"
@@ -184,21 +183,6 @@ def _require_postgresql_and_redis() -> None:
     require_service("Redis", settings.CELERY_BROKER_URL)
 
 
-def _forget_queue(queue: str) -> None:
-    """Empties and removes the test's queue, including any message a killed worker left unacknowledged (Redis
-    would hand it back to the queue an hour later)."""
-    with app.connection_for_write() as broker:
-        channel = broker.default_channel
-        channel.queue_purge(queue)
-        client = channel.client
-        client.delete(channel.keyprefix_queue % queue, channel.keyprefix_binding_permanent % queue)
-        for tag, payload in client.hgetall(channel.unacked_key).items():
-            _message, _exchange, routing_key = json.loads(payload)
-            if routing_key == queue:
-                client.hdel(channel.unacked_key, tag)
-                client.zrem(channel.unacked_index_key, tag)
-
-
 @pytest.fixture
 def worker_concurrency() -> int:
     """1: the solo pool, one task at a time. A test parametrizes it to 2 for a prefork pool."""
@@ -233,12 +217,12 @@ def celery_worker_process(transactional_db, smtp_server, worker_concurrency, tmp
         },
         log=tmp_path / "worker.log",
     )
-    _forget_queue(queue)
+    forget_queue(queue)
     worker.start()
     try:
         yield worker
     finally:
         worker.stop()
-        _forget_queue(queue)
+        forget_queue(queue)
         app.conf.task_default_queue = previous_queue
         print(f"--- worker log (last part) ---\n{worker.tail()}")  # pytest shows it when the test failed

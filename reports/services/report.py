@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from feedback.defaults import shown
 from feedback.models import ANONYMITY_THRESHOLD, Audience, GroupEvaluation, QuestionKind, RoundKind, Stage, SurveyRound
-from feedback.services.results import QuestionnaireResults, Rate, RoundResults, round_results
+from feedback.services.results import QuestionnaireResults, round_results
+from feedback.services.results_compare import ComparedRate, compared_rates
 from groups.models import GoalStatus, GroupKind, GroupMembership, GroupRole
 from programmes.models import MembershipStatus, Programme, Role
 from reports.services.health import Health, programme_health
@@ -83,17 +84,10 @@ class SurveyAudience:
 
 
 @dataclass
-class RateRow:
-    label: str
-    midpoint: Rate | None
-    end: Rate | None
-
-
-@dataclass
 class Surveys:
     midpoint: SurveyRound | None
     end: SurveyRound | None
-    rates: list[RateRow] = field(default_factory=list)
+    rates: list[ComparedRate] = field(default_factory=list)
     audiences: list[SurveyAudience] = field(default_factory=list)
 
     @property
@@ -191,12 +185,6 @@ def _texts(section: QuestionnaireResults | None) -> dict[str, str]:
     }
 
 
-def _rates(results: RoundResults | None) -> dict[str, Rate]:
-    if results is None:
-        return {}
-    return {rate.label: rate for rate in (results.rates.total, *results.rates.by_role)}
-
-
 def _surveys(programme: Programme) -> Surveys:
     """The mid-point and end rounds side by side: response rates, recommendation scores and the agreement
     questions' means, for each audience. Nine queries at most (one, and four per round)."""
@@ -213,9 +201,7 @@ def _surveys(programme: Programme) -> Surveys:
     end = round_results(end_round, texts=False) if end_round else None
     surveys = Surveys(midpoint=mid_round, end=end_round)
 
-    mid_rates, end_rates = _rates(mid), _rates(end)
-    labels = list(mid_rates) + [label for label in end_rates if label not in mid_rates]
-    surveys.rates = [RateRow(label, mid_rates.get(label), end_rates.get(label)) for label in labels]
+    surveys.rates = compared_rates(mid, end)
 
     mid_sections = {section.audience_key: section for section in (mid.sections if mid else [])}
     end_sections = {section.audience_key: section for section in (end.sections if end else [])}
