@@ -1,5 +1,5 @@
-"""Runs the page benchmarks at scale 1 and 10 and the email dispatch benchmarks, and writes the figures into
-docs/benchmarks.md.
+"""Runs the page benchmarks at scale 1 and 10, the email dispatch benchmarks and the load test with its fault drills,
+and writes the figures into docs/benchmarks.md.
 
 Run from the project root:
 
@@ -14,11 +14,15 @@ Run from the project root:
    var/bench/generate/.
 2. bench_reminders.py and bench_survey_invitations.py, each with its own default database and queue: they need
    PostgreSQL and Redis (BENCH_BROKER_URL, default redis://127.0.0.1:6379/7) and are skipped, saying so, without.
-3. Replaces the block between the markers ``<!-- bench/run_all.py: start -->`` and ``<!-- bench/run_all.py: end -->``
+3. bench_load.py, in a process of its own: the load test through gunicorn and the fault drills (Redis away,
+   PostgreSQL restarted), on a PostgreSQL cluster and a Redis server of its own; skipped, saying so, if initdb,
+   redis-server or wrk is missing. ``--no-load`` skips it.
+4. Replaces the block between the markers ``<!-- bench/run_all.py: start -->`` and ``<!-- bench/run_all.py: end -->``
    in docs/benchmarks.md with the figures (the markers are added after the file's introduction if missing; the
    rest of the file is left as it is). ``--no-write`` prints the block instead.
 
-Exits with status 1 if a target of bench_pages.py is missed or a dispatch benchmark fails. Not part of the test run.
+Exits with status 1 if a target of bench_pages.py is missed, a dispatch benchmark fails or the load test misses a
+target. Not part of the test run.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_pages
+from bench import bench_load, bench_pages
 from bench.common import BROKER_URL, ROOT, admin_connection
 
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -116,7 +120,25 @@ def pages_markdown(results: list[bench_pages.Measured]) -> list[str]:
     return lines
 
 
-def markdown(results, problems: list[str], dispatches: list[tuple[str, int | None, str, float, str]]) -> str:
+def load_markdown(load: tuple[int | None, bench_load.Result | None, str, float]) -> list[str]:
+    """The load test's section: its figures, or why there are none."""
+    status, result, output, took = load
+    lines = ["", "### Load test and fault drills (bench/bench_load.py)", ""]
+    if status is None:
+        return [*lines, output]
+    verdict = "OK" if status == 0 else f"FAILED (exit status {status})"
+    lines += [f"`bench/bench_load.py`: {verdict}, {took:.0f} s in all.", ""]
+    if result is None:  # it broke before the end: its output says why
+        return [*lines, "```text", output[-3000:], "```"]
+    return lines + bench_load.markdown(result)
+
+
+def markdown(
+    results,
+    problems: list[str],
+    dispatches: list[tuple[str, int | None, str, float, str]],
+    load: tuple[int | None, bench_load.Result | None, str, float],
+) -> str:
     now = datetime.datetime.now(datetime.UTC)
     intro = (
         f"Written by `.venv/bin/python bench/run_all.py` on {now:%Y-%m-%d %H:%M} UTC, on {os.cpu_count()} cores, "
@@ -129,7 +151,7 @@ def markdown(results, problems: list[str], dispatches: list[tuple[str, int | Non
     )
     lines = [
         START,
-        "## Key pages at scale 1 and 10, and email dispatch (bench/run_all.py)",
+        "## Key pages at scale 1 and 10, email dispatch and load (bench/run_all.py)",
         "",
         textwrap.fill(intro, WIDTH),
         "",
@@ -149,7 +171,9 @@ def markdown(results, problems: list[str], dispatches: list[tuple[str, int | Non
             "```",
             "",
         ]
-    lines.append(END)
+    while lines[-1] == "":
+        lines.pop()
+    lines += [*load_markdown(load), "", END]
     return "\n".join(lines)
 
 
@@ -177,6 +201,7 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true", help="the pages on PostgreSQL (bench_scale1, bench_scale10)")
     parser.add_argument("--runs", type=int, default=bench_pages.RUNS, help="timed requests per page")
     parser.add_argument("--no-write", action="store_true", help="print the Markdown instead of writing it")
+    parser.add_argument("--no-load", action="store_true", help="skip the load test and the fault drills")
     options = parser.parse_args()
 
     postgres = options.postgres or bool(os.environ.get("BENCH_DATABASE_URL")) or postgres_answers()
@@ -197,13 +222,28 @@ def main() -> int:
             status, output, took = None, "Needs PostgreSQL on 127.0.0.1:5432 and Redis; not found.", 0.0
         dispatches.append((script, status, output, took, before))
 
-    block = markdown(results, problems, dispatches)
+    missing = bench_load.missing_tools()
+    if options.no_load:
+        load = (None, None, "Skipped (`--no-load`).", 0.0)
+    elif missing:
+        load = (None, None, f"Skipped: not found: {', '.join(missing)}.", 0.0)
+    else:
+        print("\nbench_load.py", flush=True)
+        started = time.perf_counter()
+        status, result, output = bench_load.run_in_child()
+        load = (status, result, output, time.perf_counter() - started)
+
+    block = markdown(results, problems, dispatches, load)
     if options.no_write:
         print(block)
     else:
         write(block)
         print(f"\nwritten to {DOCS.relative_to(ROOT)}")
-    failed = bool(problems) or any(status not in (0, None) for _script, status, *_rest in dispatches)
+    failed = (
+        bool(problems)
+        or any(status not in (0, None) for _script, status, *_rest in dispatches)
+        or load[0] not in (0, None)
+    )
     print("FAILED" if failed else "OK")
     return 1 if failed else 0
 

@@ -112,7 +112,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: allauth's rate limits need a cache that every process shares.
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Redis away is a cache that keeps nothing, not an error (mentoring/cache.py); half a second at most per try.
+    CACHES = {
+        "default": {
+            "BACKEND": "mentoring.cache.TolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 elif CACHE_URL == "":
     CACHES = {
         "default": {
@@ -212,12 +219,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker gives back the tasks it is running (they are acknowledged late, and every task is
+# safe to run twice), rather than finishing them unacknowledged. Celery 6's default; set here so 5.x agrees.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Queueing happens after a web request's transaction commits. If the broker is away, give up quickly: the
 # email is already in the outbox, and the sweeper queues it again once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 # Security: production defaults that `manage.py check --deploy` accepts; each can be relaxed by variable.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer checks each web process over plain HTTP, without X-Forwarded-Proto, and wants 200 or 503, not a
+# redirect. /health/ holds no secret and changes nothing, so it answers there too (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

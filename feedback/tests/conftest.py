@@ -12,7 +12,12 @@ import pytest
 
 from feedback.models import Respondent, SurveyRound
 from feedback.services.rounds import ensure_rounds, open_round
-from outbox.tests.conftest import celery_worker_process, smtp_server, worker_concurrency  # noqa: F401
+from outbox.tests.conftest import (  # noqa: F401
+    celery_worker_process,
+    smtp_server,
+    worker_broker_url,
+    worker_concurrency,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -43,6 +43,26 @@ def test_without_the_broker_it_answers_503(client):
     assert response.json()["broker"] == "unavailable"
 
 
+def test_a_load_balancer_can_ask_for_the_database_alone(client):
+    """While the broker is away pages still work, so a load balancer keeps the web processes in service."""
+    with mock.patch.object(health, "broker_status", return_value=health.UNAVAILABLE):
+        response = client.get(URL, {"checks": "database"})
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+    with mock.patch.object(health.connection, "cursor", side_effect=OperationalError("server closed")):
+        response = client.get(URL, {"checks": "database"})
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "unavailable"}
+
+
+@pytest.mark.parametrize("checks", ["disk", "database,disk", "", ","])
+def test_only_known_checks_can_be_asked_for(client, checks):
+    response = client.get(URL, {"checks": checks})
+    assert response.status_code == 400
+    assert response.json() == {"error": "checks must name some of: database, broker"}
+
+
 def test_a_redis_that_does_not_answer_is_unavailable():
     assert health.broker_status("redis://127.0.0.1:1/0") == health.UNAVAILABLE  # nothing listens on port 1
 

@@ -2,8 +2,10 @@
 
 ``smtp_server`` is an aiosmtpd server on 127.0.0.1 that keeps every message it receives. ``celery_worker_process``
 runs ``celery -A mentoring worker`` against the test's own PostgreSQL database and Redis broker, on a queue of its
-own, delivering to ``smtp_server``. Without PostgreSQL and Redis the worker tests skip with one line; under CI
-they fail instead.
+own, delivering to ``smtp_server``; its broker is ``worker_broker_url``, the test run's Redis unless a test
+overrides it. ``private_redis`` is a redis-server of the test's own on a free port, which the test may stop and
+start again (never the shared one). Without PostgreSQL, Redis or redis-server these tests skip with one line; under
+CI they fail instead.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -175,12 +178,97 @@ def _shared_database_url() -> str:
     return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
 
 
-def _require_postgresql_and_redis() -> None:
+def _require_postgresql_and_redis(broker_url: str) -> None:
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         if UNDER_CI:
             pytest.fail(f"A real worker {NEEDS}; CI requires them.")
         pytest.skip(NEEDS)
-    require_service("Redis", settings.CELERY_BROKER_URL)
+    require_service("Redis", broker_url)
+
+
+class RedisServer:
+    """A redis-server of the test's own on 127.0.0.1, without persistence: ``stop()`` loses whatever it held, as a
+    Redis without a disk does when it restarts. ``start()`` again uses the same port."""
+
+    def __init__(self, *, port: int, folder: Path):
+        self.port = port
+        self.folder = folder
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, *, seconds: float = 10) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        if not wait_for(self.answers, seconds=seconds):
+            self.stop()
+            pytest.fail(f"redis-server did not answer on port {self.port} after {seconds} seconds")
+
+    def stop(self) -> None:
+        """SIGKILL: Redis is simply gone, as when its container or machine dies."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as probe:
+                probe.sendall(b"PING\r\n")
+                return probe.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+def require_redis_server() -> None:
+    """Skips the test on a laptop without the redis-server program; fails it under CI."""
+    if shutil.which("redis-server") is None:
+        message = "needs the redis-server program to start a Redis of its own"
+        if UNDER_CI:
+            pytest.fail(f"A test {message}; CI requires it.")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of this test's own on a free port, stopped at the end."""
+    require_redis_server()
+    server = RedisServer(port=_free_port(), folder=tmp_path / "redis")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _broker_urls() -> dict[str, str]:
+    return {name: app.conf[name] for name in ("broker_url", "broker_read_url", "broker_write_url")}
+
+
+def _use_broker(urls: dict[str, str]) -> None:
+    """Points this process's Celery app at another broker (it reads and writes through the same URL)."""
+    if urls != _broker_urls():
+        app.conf.update(urls)
+        # The app keeps its connection and producer pools for the broker it first used; forget them, as Celery does
+        # after a fork (``app.close()`` would also take the app out of the registry the shared tasks look in).
+        app._pool = None
+        if "amqp" in app.__dict__:
+            app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def worker_broker_url() -> str:
+    """The broker the worker reads and this process queues tasks on: the test run's Redis. A test overrides it,
+    e.g. with ``private_redis.url``, to use a Redis it may stop."""
+    return settings.CELERY_BROKER_URL
 
 
 @pytest.fixture
@@ -190,13 +278,15 @@ def worker_concurrency() -> int:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, smtp_server, worker_concurrency, tmp_path):
-    """A real worker on a queue of its own, against the test database and Redis, delivering to ``smtp_server``."""
-    _require_postgresql_and_redis()
+def celery_worker_process(transactional_db, smtp_server, worker_concurrency, worker_broker_url, tmp_path):
+    """A real worker on a queue of its own, against the test database and ``worker_broker_url``, delivering to
+    ``smtp_server``."""
+    _require_postgresql_and_redis(worker_broker_url)
     queue = f"outbox-test-{uuid.uuid4().hex[:12]}"
-    # Tasks this process queues go to the worker's queue; nothing left in Redis by other runs reaches it.
-    previous_queue = app.conf.task_default_queue
+    # Tasks this process queues go to the worker's queue and broker; nothing left in Redis by other runs reaches it.
+    previous_queue, previous_broker = app.conf.task_default_queue, _broker_urls()
     app.conf.task_default_queue = queue
+    _use_broker(dict.fromkeys(previous_broker, worker_broker_url))
     pool = ["--pool=solo"] if worker_concurrency == 1 else ["--pool=prefork", f"--concurrency={worker_concurrency}"]
     worker = WorkerProcess(
         command=[
@@ -209,7 +299,7 @@ def celery_worker_process(transactional_db, smtp_server, worker_concurrency, tmp
             "DJANGO_SETTINGS_MODULE": "mentoring.settings",
             "DEBUG": "1",
             "DATABASE_URL": _shared_database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_BROKER_URL": worker_broker_url,
             "CELERY_TASK_DEFAULT_QUEUE": queue,  # the sweeper, inside the worker, queues its tasks here too
             "EMAIL_URL": smtp_server.url,
             "SITE_URL": "http://testserver",
@@ -225,4 +315,5 @@ def celery_worker_process(transactional_db, smtp_server, worker_concurrency, tmp
         worker.stop()
         forget_queue(queue)
         app.conf.task_default_queue = previous_queue
+        _use_broker(previous_broker)
         print(f"--- worker log (last part) ---\n{worker.tail()}")  # pytest shows it when the test failed
