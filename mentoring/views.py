@@ -1,6 +1,11 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
+from django.views import defaults
 
 from feedback.services.my_surveys import waiting_for
 from groups.models import GroupMembership
@@ -12,6 +17,18 @@ from programmes.models import MembershipStatus, ProgrammeMembership, Role
 from programmes.services.events import upcoming_events_for
 
 UPCOMING_EVENTS_SHOWN = 10
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page, except when the database did not answer (a restart or a fail-over, over in seconds): then
+    503 with Retry-After, and a page that says to try again. Every change is one transaction, so nothing was
+    half-saved. Rendered without the request: its context processors would ask the database again."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)
 
 
 def home(request: HttpRequest) -> HttpResponse:
