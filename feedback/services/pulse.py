@@ -215,6 +215,9 @@ def group_pulses(programme: Programme) -> dict[int, PulseSummary]:
     counts = (
         Answer.objects.filter(
             response__meeting__group__programme=programme,
+            # Implied by the line above, but it lets the database start from this programme's questions rather
+            # than from the pulse answers of every programme.
+            question__questionnaire__programme=programme,
             question__key=USEFUL_KEY,
             number__isnull=False,
         )
