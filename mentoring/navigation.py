@@ -21,14 +21,17 @@ class Overview:
 
 
 def overview_for(request: HttpRequest) -> Overview:
-    """Two small indexed queries, made at most once per request."""
+    """Two small indexed queries, made at most once per request; one where the request already found the person
+    coordinating a programme (``known_to_coordinate``)."""
     cached = getattr(request, "_overview", None)
     if cached is not None:
         return cached
     user_id = request.user.pk
-    coordinates = ProgrammeMembership.objects.filter(
-        user_id=user_id, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
-    ).exists()
+    coordinates = getattr(request, "_coordinates", None)
+    if coordinates is None:
+        coordinates = ProgrammeMembership.objects.filter(
+            user_id=user_id, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
+        ).exists()
     group_ids = tuple(
         GroupMembership.objects.current()
         .filter(user_id=user_id)
@@ -37,3 +40,9 @@ def overview_for(request: HttpRequest) -> Overview:
     )
     request._overview = Overview(coordinates=coordinates, group_ids=group_ids)
     return request._overview
+
+
+def known_to_coordinate(request: HttpRequest) -> None:
+    """Tells the navigation that the person coordinates a programme (the programme's door found it out), so that it
+    does not ask again."""
+    request._coordinates = True

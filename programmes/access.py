@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import User
-from mentoring.navigation import overview_for
+from mentoring.navigation import known_to_coordinate, overview_for
 from programmes.models import MembershipStatus, MentorProfile, Programme, ProgrammeMembership, Role
 
 
@@ -38,6 +38,8 @@ def programme_for(request: HttpRequest, pk: int, *, roles: Iterable[str] = (Role
     if not memberships:
         raise Http404("No such programme.")
     held = frozenset(m.role for m in memberships)
+    if Role.COORDINATOR in held:
+        known_to_coordinate(request)
     if not held.intersection(roles):
         raise PermissionDenied
     return ProgrammeAccess(programme=memberships[0].programme, roles=held)

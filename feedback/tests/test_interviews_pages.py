@@ -218,5 +218,5 @@ def test_the_interviews_list_query_count_stays_flat(as_user, world):
         ProgrammeMembership.objects.create(programme=world.programme, user=person, role=Role.MENTEE)
         interview(world, person, days_ago=index)
     assert len(client.get(url).context["interviews"]) == 13
-    # session and user, the programme's door, the interviews with their people, the navigation's two
-    assert count_queries(client, url) == small == 6
+    # session and user, the programme's door, the interviews with their people, the navigation's one
+    assert count_queries(client, url) == small == 5

@@ -300,9 +300,9 @@ def test_the_concerns_page_makes_as_many_queries_for_eight_concerns_as_for_two(a
             by=world.coordinator,
         )
     assert Concern.objects.count() == 8
-    # The session and the user, the programme's door, the concerns, the two of the navigation bar, and the audit
+    # The session and the user, the programme's door, the concerns, the navigation bar's one, and the audit
     # event.
-    assert count_queries(client, url) == small == 7
+    assert count_queries(client, url) == small == 6
 
 
 # Resolving

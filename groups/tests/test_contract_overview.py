@@ -112,7 +112,7 @@ def test_the_overview_query_count_stays_flat_in_the_number_of_groups(as_user, wo
                 contracts.agree(group=group, user=membership.user, number=1)
     # session, user, the programme door, the groups, their members, the versions, the agreements, and the
     # navigation's two
-    assert count_queries(client, overview_url(world)) == small == 9
+    assert count_queries(client, overview_url(world)) == small == 8
 
 
 # Reminders -------------------------------------------------------------------------------------------------------

@@ -250,5 +250,5 @@ def test_the_overview_makes_as_many_queries_for_six_groups_as_for_two(as_user, w
         _busy_group(world.programme, index)
     assert world.programme.groups.count() == 6
     # The session and the user, the programme's door, the groups, the session counts, the attendance counts, the
-    # open concerns, the sessions around today, the undelivered emails, and the two of the navigation bar.
-    assert count_queries(client, url(world.programme)) == small == 11
+    # open concerns, the sessions around today, the undelivered emails, and the navigation bar's one.
+    assert count_queries(client, url(world.programme)) == small == 10

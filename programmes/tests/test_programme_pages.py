@@ -204,7 +204,7 @@ def test_programme_detail_query_count_stays_flat(as_user, world):
         InvitationFactory(programme=world.programme)
         ApplicationFactory(programme=world.programme)
         ProgrammeEventFactory(programme=world.programme)
-    assert count_queries(client, url) == small == 15  # 11, and 4 counts: unplaced, unmatched, concerns, undelivered
+    assert count_queries(client, url) == small == 14  # 10, and 4 counts: unplaced, unmatched, concerns, undelivered
 
 
 def test_the_overview_points_to_mentees_without_a_group_and_groups_without_a_mentor(as_user, world):
