@@ -50,3 +50,4 @@ def test_the_page_is_in_the_language_of_the_request(client_seeing_errors):
         response = client_seeing_errors.get("/", headers={"accept-language": "de"})
     assert response.status_code == 503
     assert 'lang="de"' in response.text
+    assert "Gleich wieder da" in response.text
