@@ -111,3 +111,18 @@ def as_user(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of this test's own on a free port, which the test may stop and start again (never the shared
+    one); stopped at the end (mentoring/tests/processes.py)."""
+    from mentoring.tests.processes import RedisServer, free_port, require_redis_server
+
+    require_redis_server()
+    server = RedisServer(port=free_port(), folder=tmp_path / "redis")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -21,20 +21,8 @@ from django.test import override_settings
 from mentoring.cache import TolerantRedisCache
 from mentoring.tests.factories import PASSWORD, UserFactory
 from mentoring.tests.test_production_settings import manage
-from outbox.tests.conftest import RedisServer, _free_port, require_redis_server
 
 QUICK = 1.0  # seconds a sign-in may take while Redis is away (it takes a few milliseconds when all is well)
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    require_redis_server()
-    server = RedisServer(port=_free_port(), folder=tmp_path / "redis")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @contextmanager
@@ -68,14 +56,14 @@ def signed_in(client) -> bool:
 
 
 @pytest.mark.django_db
-def test_signing_in_works_while_redis_is_away_and_the_cache_works_again_once_it_is_back(redis_server, client, caplog):
+def test_signing_in_works_while_redis_is_away_and_the_cache_works_again_once_it_is_back(private_redis, client, caplog):
     UserFactory(email="ann@example.org")
-    with tolerant_cache(redis_server.url, pause=0.2):
+    with tolerant_cache(private_redis.url, pause=0.2):
         cache.set("greeting", "hello")
         assert cache.get("greeting") == "hello"
         assert sign_in(client, password="not-the-password")[0].status_code == 200  # the first request loads a lot
 
-        redis_server.stop()
+        private_redis.stop()
         with caplog.at_level(logging.WARNING, logger="mentoring.cache"):
             wrong, took_wrong = sign_in(client, password="not-the-password")
             right, took_right = sign_in(client)
@@ -88,29 +76,29 @@ def test_signing_in_works_while_redis_is_away_and_the_cache_works_again_once_it_
         assert cache.get("greeting", "missed") == "missed"
         assert "The cache (Redis) is not answering" in caplog.text
 
-        redis_server.start()  # on the same port, empty
+        private_redis.start()  # on the same port, empty
         time.sleep(0.3)  # the pause after the last failure runs out
         cache.set("greeting", "hello again")
         assert cache.get("greeting") == "hello again"
-        assert b":1:greeting" in stored_keys(redis_server)
+        assert b":1:greeting" in stored_keys(private_redis)
 
 
 @pytest.mark.django_db
-def test_rate_limits_count_again_once_redis_is_back(redis_server, client):
+def test_rate_limits_count_again_once_redis_is_back(private_redis, client):
     """allauth counts failed sign-ins in the cache; once Redis answers again it counts them there."""
     UserFactory(email="ann@example.org")
-    with tolerant_cache(redis_server.url, pause=0):
-        redis_server.stop()
+    with tolerant_cache(private_redis.url, pause=0):
+        private_redis.stop()
         sign_in(client, password="not-the-password")
-        redis_server.start()
+        private_redis.start()
         sign_in(client, password="not-the-password")
-    assert any(b"login_failed" in key for key in stored_keys(redis_server))
+    assert any(b"login_failed" in key for key in stored_keys(private_redis))
 
 
-def test_every_cache_operation_is_a_miss_while_redis_is_away(redis_server):
+def test_every_cache_operation_is_a_miss_while_redis_is_away(private_redis):
     """With no pause, each operation really tries Redis and is refused."""
-    with tolerant_cache(redis_server.url, pause=0):
-        redis_server.stop()
+    with tolerant_cache(private_redis.url, pause=0):
+        private_redis.stop()
         assert cache.get("a") is None
         assert cache.get("a", "default") == "default"
         assert cache.add("a", 1) is True  # as if it had been absent: whoever takes a lock with add gets it
@@ -129,9 +117,9 @@ def test_every_cache_operation_is_a_miss_while_redis_is_away(redis_server):
                 operation("a")
 
 
-def test_the_async_operations_miss_too(redis_server):
-    with tolerant_cache(redis_server.url, pause=0):
-        redis_server.stop()
+def test_the_async_operations_miss_too(private_redis):
+    with tolerant_cache(private_redis.url, pause=0):
+        private_redis.stop()
 
         async def operations():
             return (

@@ -20,7 +20,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -34,6 +33,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from conftest import UNDER_CI, require_service
+from mentoring.tests.processes import RedisServer, wait_for
+from mentoring.tests.processes import free_port as _free_port
 from mentoring.tests.test_production_settings import SETTINGS_VARIABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -213,21 +214,6 @@ def test_installing_the_requirements_again_downloads_nothing():
 # --- A private site on PostgreSQL ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, *, seconds: float = 30, every: float = 0.1) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return False
-
-
 @dataclass
 class Site:
     """One production deployment as the guide builds it: its environment file and the shell around it."""
@@ -354,34 +340,19 @@ def _postgres_admin() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
+def redis_url(tmp_path_factory) -> Iterator[str]:
     """A redis-server of this module's own; without the program, the shared Redis (the queue is private anyway)."""
     if shutil.which("redis-server") is None:
         url = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
         require_service("Redis", url)
         yield url.rsplit("/", 1)[0]
         return
-    port = _free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = RedisServer(port=_free_port(), folder=tmp_path_factory.mktemp("redis"))
+    server.start()
     try:
-
-        def answers() -> bool:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-                    connection.sendall(b"PING\r\n")
-                    return connection.recv(16).startswith(b"+PONG")
-            except OSError:
-                return False
-
-        assert wait_for(answers, seconds=10), "the private redis-server did not start"
-        yield f"redis://127.0.0.1:{port}"
+        yield server.url.rsplit("/", 1)[0]
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,8 @@
 ``smtp_server`` is an aiosmtpd server on 127.0.0.1 that keeps every message it receives. ``celery_worker_process``
 runs ``celery -A mentoring worker`` against the test's own PostgreSQL database and Redis broker, on a queue of its
 own, delivering to ``smtp_server``; its broker is ``worker_broker_url``, the test run's Redis unless a test
-overrides it. ``private_redis`` is a redis-server of the test's own on a free port, which the test may stop and
-start again (never the shared one). Without PostgreSQL, Redis or redis-server these tests skip with one line; under
-CI they fail instead.
+overrides it (a test that stops and starts its broker uses ``private_redis``, in conftest.py at the root). Without
+PostgreSQL, Redis or redis-server these tests skip with one line; under CI they fail instead.
 """
 
 from __future__ import annotations
@@ -13,13 +12,10 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,19 +27,11 @@ from django.db import connection
 
 from conftest import UNDER_CI, require_service
 from mentoring.celery import app, forget_queue
+from mentoring.tests.processes import free_port as _free_port
+from mentoring.tests.processes import wait_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NEEDS = "needs PostgreSQL and Redis: set DATABASE_URL and CELERY_BROKER_URL"
-
-
-def wait_for(condition, *, seconds: float = 60, every: float = 0.05) -> bool:
-    """Polls ``condition`` until it is true or the time is up; returns whether it became true."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return False
 
 
 @dataclass(frozen=True)
@@ -94,12 +82,6 @@ class SmtpServer:
     def messages(self) -> list[Arrival]:
         """Everything received so far, oldest first (a copy)."""
         return self._collector.arrivals()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -184,69 +166,6 @@ def _require_postgresql_and_redis(broker_url: str) -> None:
             pytest.fail(f"A real worker {NEEDS}; CI requires them.")
         pytest.skip(NEEDS)
     require_service("Redis", broker_url)
-
-
-class RedisServer:
-    """A redis-server of the test's own on 127.0.0.1, without persistence: ``stop()`` loses whatever it held, as a
-    Redis without a disk does when it restarts. ``start()`` again uses the same port."""
-
-    def __init__(self, *, port: int, folder: Path):
-        self.port = port
-        self.folder = folder
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self, *, seconds: float = 10) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            cwd=self.folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        if not wait_for(self.answers, seconds=seconds):
-            self.stop()
-            pytest.fail(f"redis-server did not answer on port {self.port} after {seconds} seconds")
-
-    def stop(self) -> None:
-        """SIGKILL: Redis is simply gone, as when its container or machine dies."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
-
-    def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as probe:
-                probe.sendall(b"PING\r\n")
-                return probe.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-
-def require_redis_server() -> None:
-    """Skips the test on a laptop without the redis-server program; fails it under CI."""
-    if shutil.which("redis-server") is None:
-        message = "needs the redis-server program to start a Redis of its own"
-        if UNDER_CI:
-            pytest.fail(f"A test {message}; CI requires it.")
-        pytest.skip(message)
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    """A redis-server of this test's own on a free port, stopped at the end."""
-    require_redis_server()
-    server = RedisServer(port=_free_port(), folder=tmp_path / "redis")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _broker_urls() -> dict[str, str]:
