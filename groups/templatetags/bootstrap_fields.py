@@ -35,7 +35,7 @@ def _classes(field: BoundField, bootstrap: str) -> str:
 
 
 def _label(field: BoundField) -> SafeString:
-    required = format_html('<span class="asteriskField">*</span>') if field.field.required else ""
+    required = mark_safe('<span class="asteriskField">*</span>') if field.field.required else ""
     return format_html("{}{}", field.label, required)
 
 
