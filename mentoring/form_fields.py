@@ -1,4 +1,4 @@
-"""Form fields and validators the apps share."""
+"""Form fields, validators and the base of list filters that the apps share."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 # Any date a person enters lies in these years. Far outside them (a typo such as 0202 or 9999), the dates computed
@@ -42,3 +43,21 @@ def _fits_in_64_bits(value) -> bool:
         return abs(int(value)) < 2**63
     except (TypeError, ValueError):
         return True
+
+
+class FilterForm(forms.Form):
+    """The filters of a list, read from the page's address. ``from_query`` always gives a valid form: the good values
+    are kept and the others dropped (a value that is not one of the choices is simply ignored)."""
+
+    @classmethod
+    def from_query(cls, data: QueryDict):
+        form = cls(data)
+        form.is_valid()
+        form = cls(form.chosen)
+        form.is_valid()
+        return form
+
+    @property
+    def chosen(self) -> dict:
+        """The filters that have a value."""
+        return {name: value for name, value in self.cleaned_data.items() if value}

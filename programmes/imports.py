@@ -23,13 +23,14 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from programmes.models import Role
+from programmes.models import Invitation, Role
 from programmes.services.invitations import Invitee
 
 MAX_ROWS = 1000
 MAX_BYTES = 1024 * 1024  # 1 MB
 MAX_NAME_LENGTH = 150  # Invitation.name
-MAX_EMAIL_LENGTH = 254  # Invitation.email; Django's validator lets addresses of up to 320 characters through
+# What an invitation stores; Django's validator lets addresses of up to 320 characters through.
+MAX_EMAIL_LENGTH = Invitation._meta.get_field("email").max_length
 COLUMNS = ("name", "email", "role")
 REQUIRED_COLUMNS = ("email", "role")
 

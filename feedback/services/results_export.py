@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import timezone
@@ -22,7 +23,12 @@ class NotEnoughResponses(Exception):
     """An anonymous round's results stay hidden until a questionnaire has ``ANONYMITY_THRESHOLD`` responses."""
 
 
-# Characters that make a spreadsheet read a cell as a formula (CSV injection): such cells get a leading quote.
+@dataclass(frozen=True)
+class SurveyExport:
+    text: str  # the CSV file
+    rows: int  # responses in it, for the audit log
+
+
 def _answer_cell(question: Question, number, text: str, chosen) -> str:
     if question.is_choice:
         return "; ".join(shown(str(choice)) for choice in chosen or ())
@@ -35,7 +41,7 @@ def _answer_cell(question: Question, number, text: str, chosen) -> str:
     return str(number)
 
 
-def export_csv(survey_round: SurveyRound) -> str:
+def export_csv(survey_round: SurveyRound) -> SurveyExport:
     """The round's submitted responses as CSV text (with a byte order mark for spreadsheet programs): one row per
     response, a column per question. Named rounds start each row with the person's name, email and group and end
     it with when they answered; anonymous rounds have the role only, list the rows in the order of their answers,
@@ -138,4 +144,4 @@ def export_csv(survey_round: SurveyRound) -> str:
     writer.writerow([safe_cell(cell) for cell in header])
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
-    return buffer.getvalue()
+    return SurveyExport(text=buffer.getvalue(), rows=len(rows))

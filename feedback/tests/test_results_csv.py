@@ -66,7 +66,7 @@ def test_an_anonymous_round_exports_answers_and_roles_only(world, open_midpoint,
 
 
 def test_the_order_of_anonymous_rows_follows_the_answers_not_the_time(open_midpoint, three_mentees):
-    _header, *body = rows(export_csv(open_midpoint))
+    _header, *body = rows(export_csv(open_midpoint).text)
     assert body == sorted(body)
 
 
@@ -95,7 +95,7 @@ def test_a_questionnaire_under_the_threshold_is_left_out_of_the_export(world, op
     mentor_group = MentoringGroupFactory(programme=world.programme, name="Group M")
     for respondent in newcomers(open_midpoint, mentor_group, 2, role=GroupRole.MENTOR):
         submit(respondent, mentor_time=5, changed="Mentor secret")
-    header, *body = rows(export_csv(open_midpoint))
+    header, *body = rows(export_csv(open_midpoint).text)
     assert len(body) == 3
     assert not any("Mentoring is a good use of my time." in name for name in header)
     assert "Mentor secret" not in str(body)
@@ -176,7 +176,7 @@ def test_one_questionnaire_for_everyone_names_no_role_that_would_single_someone_
         submit(respondent, outcome_support=4)
     submit(Respondent.objects.get(round=survey, user=world.mentor), outcome_support=1)
 
-    header, *body = rows(export_csv(survey))
+    header, *body = rows(export_csv(survey).text)
     assert len(body) == 4
     assert {row[0] for row in body} == {""}  # one mentor among mentees: no row says which is the mentor's
     assert header[1] == "What has changed for you since the programme began?"  # one questionnaire: no prefix
@@ -190,5 +190,5 @@ def test_one_questionnaire_for_everyone_names_no_role_that_would_single_someone_
 
     for respondent in newcomers(survey, world.group, 2, role=GroupRole.MENTOR):
         submit(respondent, outcome_support=2)
-    _header, *body = rows(export_csv(survey))
+    _header, *body = rows(export_csv(survey).text)
     assert sorted(row[0] for row in body) == ["Mentee"] * 3 + ["Mentor"] * 3

@@ -119,7 +119,7 @@ def people_csv(request: HttpRequest, pk: int) -> HttpResponse:
         action=AuditAction.EXPORT_PEOPLE,
         actor=request.user,
         programme=programme,
-        details={"rows": rows, **{name: value for name, value in form.cleaned_data.items() if value}},
+        details={"rows": rows, **form.chosen},
     )
     return csv_download(buffer.getvalue(), f"{programme.name} {_('people')} {timezone.localdate().isoformat()}")
 
