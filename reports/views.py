@@ -48,7 +48,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "sort": sort,
             "only_at_risk": only_at_risk,
-            "milestones": milestones(programme),
+            "milestones": milestones(programme, health.rounds),
             "rules": RISK_RULES,
             "chart": _chart(health.months),
         },

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -225,13 +226,20 @@ def group_pulses(programme: Programme) -> dict[int, PulseSummary]:
         .annotate(count=Count("pk"), people=Count("response__user_id", distinct=True), average=Avg("number"))
         .order_by()
     )
-    summaries = {}
-    for row in counts:
-        summary = PulseSummary(answers=row["count"])
-        if row["people"] >= THRESHOLD:
-            summary.average = round(row["average"], 1)
-        summaries[row["response__meeting__group_id"]] = summary
-    return summaries
+    return {
+        row["response__meeting__group_id"]: PulseSummary(
+            answers=row["count"], average=pulse_average(row["people"], row["average"])
+        )
+        for row in counts
+    }
+
+
+def pulse_average(people: int, average: float | Decimal | None) -> float | None:
+    """The average usefulness of a group's pulse answers, to one decimal, shown only when ``THRESHOLD`` different
+    people answered."""
+    if average is None or people < THRESHOLD:
+        return None
+    return round(float(average), 1)
 
 
 # The session's page

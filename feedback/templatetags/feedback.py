@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from feedback.defaults import shown as shown_text
+from mentoring.texts import counted
 
 register = template.Library()
 
@@ -57,11 +58,6 @@ def table_rows(options) -> str:
     )
 
 
-def _count(singular: str, plural: str, number: int) -> str:
-    """A ``{% blocktranslate count counter=number %}`` of the template, with the same message ids."""
-    return ngettext(singular, plural, number) % {"counter": formats.localize(number)}
-
-
 def _text_answers(result, programme_pk: int, round_pk: int) -> SafeString:
     if not result.texts:
         return format_html(
@@ -93,7 +89,7 @@ def _text_answers(result, programme_pk: int, round_pk: int) -> SafeString:
         more = format_html(
             '<p><a href="{}">{}<span class="visually-hidden"> {} “{}”</span></a></p>',
             reverse("surveys:results_text", args=[programme_pk, round_pk, result.question.pk]),
-            _count("Show all %(counter)s answer", "Show all %(counter)s answers", result.answered),
+            counted("Show all %(counter)s answer", "Show all %(counter)s answers", result.answered),
             gettext("to"),
             shown(result.question.text),
         )
@@ -136,7 +132,7 @@ def _answer_numbers(result) -> SafeString:
 def question_result(result, number: int, programme_pk: int, round_pk: int) -> SafeString:
     """One question's results: its heading, how many answered (and the mean), then the written answers, or the chart
     and the table of the options, or a line saying nobody answered."""
-    facts = [_count("%(counter)s answer", "%(counter)s answers", result.answered)]
+    facts = [counted("%(counter)s answer", "%(counter)s answers", result.answered)]
     if result.mean is not None:
         facts.append(
             gettext("Mean: %(mean)s out of %(top)s")

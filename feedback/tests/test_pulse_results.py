@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.services.pulse import THRESHOLD, answer_pulse, pulse_questionnaire, session_summary
+from feedback.services.pulse import THRESHOLD, answer_pulse, group_pulses, pulse_questionnaire, session_summary
 from groups.access import GroupAccess
 from groups.models import GroupRole, Meeting
 from mentoring.tests.factories import UserFactory, add_to_group
+from reports.services.health import programme_health
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,21 @@ def test_the_summary_is_one_query(world, meeting, django_assert_num_queries):
     with django_assert_num_queries(1):
         summary = session_summary(meeting)
     assert (summary.answers, summary.average, len(summary.notes)) == (5, 3.0, 5)
+
+
+def test_the_dashboard_shows_each_groups_average_over_its_sessions_from_three_people(as_user, world, meeting):
+    earlier = Meeting.objects.create(
+        group=world.group, starts_at=timezone.now() - datetime.timedelta(hours=5), created_by=world.mentor
+    )
+    answer(meeting, world.mentee, 2)
+    answer(earlier, world.mentee, 4)
+    answer(meeting, member(world, "Bea Second"), 5)
+
+    def satisfaction():
+        return next(g for g in programme_health(world.programme).groups if g.group == world.group).satisfaction
+
+    assert satisfaction() is None  # three answers, from two people
+    answer(earlier, member(world, "Ann Third"), 4)
+    assert satisfaction() == 3.8 == group_pulses(world.programme)[world.group.pk].average  # 15 / 4, one decimal
+    page = as_user(world.coordinator).get(reverse("reports:dashboard", kwargs={"pk": world.programme.pk}))
+    assert "<td>3.8 / 5</td>" in page.content.decode()

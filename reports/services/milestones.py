@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import RoundKind
+from feedback.models import RoundKind, SurveyRound
 from programmes.models import Programme
 from programmes.models.events import EventKind
 
@@ -21,10 +21,11 @@ class Milestone:
     note: str = ""
 
 
-def milestones(programme: Programme) -> list[Milestone]:
-    """Three queries at most: the programme's two rounds and its final common meeting."""
+def milestones(programme: Programme, rounds: list[SurveyRound]) -> list[Milestone]:
+    """From the programme's survey ``rounds`` (its mid-point and end surveys) and its final common meeting (one
+    query)."""
     today = programme.today()
-    rounds = {r.kind: r for r in programme.survey_rounds.filter(kind__in=[RoundKind.MIDPOINT, RoundKind.END])}
+    rounds = {r.kind: r for r in rounds if r.kind in (RoundKind.MIDPOINT, RoundKind.END)}
     final = (
         programme.events.filter(kind=EventKind.FINAL_MEETING, cancelled_at__isnull=True).order_by("starts_at").first()
     )

@@ -19,6 +19,7 @@ from groups.models import (
     ContractVersion,
     Goal,
     GoalStatus,
+    GroupKind,
     GroupRole,
     Meeting,
     MentoringGroup,
@@ -34,6 +35,7 @@ from reports.services.health import (
     OPEN_CONCERNS,
     UNANSWERED_SURVEY,
     add_mentors,
+    latest_surveys,
     programme_health,
 )
 
@@ -62,7 +64,7 @@ def held_session(group, days_ago: float, marks=(), *, summary="") -> Meeting:
 
 def contract_in_force(group, *, status=VersionStatus.IN_FORCE, per_month=2, starts_days_ago=60) -> ContractVersion:
     contract, _ = Contract.objects.get_or_create(group=group)
-    starts = timezone.localdate() - datetime.timedelta(days=starts_days_ago)
+    starts = group.programme.today() - datetime.timedelta(days=starts_days_ago)  # in the programme's zone
     return ContractVersion.objects.create(
         contract=contract,
         number=contract.versions.count() + 1,
@@ -197,6 +199,14 @@ def test_a_survey_opened_under_a_week_ago_is_not_held_against_anyone(world, surv
     assert UNANSWERED_SURVEY not in risks(world)
 
 
+def test_the_survey_held_against_groups_is_the_latest_that_opened(world, survey_a_week_old):
+    _midpoint, end = ensure_rounds(world.programme)
+    assert programme_health(world.programme).survey == survey_a_week_old  # the end survey has not opened
+    open_round(end)
+    assert programme_health(world.programme).survey == end
+    assert latest_surveys(SurveyRound.objects.all()) == {world.programme.pk: end}
+
+
 def test_groups_of_a_programme_not_running_are_never_at_risk(world):
     formed_long_ago(world.group)
     Programme.objects.filter(pk=world.programme.pk).update(status=ProgrammeStatus.MATCHING)
@@ -222,6 +232,55 @@ def test_each_group_has_its_figures(world, healthy):
     add_mentors([figures])
     assert figures.mentors == [world.mentor.display_name]
     assert figures.mentees == 1
+
+
+def test_each_figure_counts_only_the_rows_it_names(world, healthy):
+    """The figures are read by one hand-written query: each is pinned here, on SQLite and on PostgreSQL alike."""
+    first = Meeting.objects.filter(group=healthy).order_by("starts_at").first()
+    last = Meeting.objects.filter(group=healthy).order_by("starts_at").last()
+    Meeting.objects.create(group=healthy, starts_at=ago(-7), created_by=world.mentor)  # to come
+    Meeting.objects.create(
+        group=healthy, starts_at=ago(-14), created_by=world.mentor, status="cancelled", cancelled_at=ago(1)
+    )
+    Meeting.objects.create(group=healthy, starts_at=ago(3), created_by=world.mentor)  # past, not logged
+    Meeting.objects.create(
+        group=healthy, starts_at=ago(2), created_by=world.mentor, kind="check_in", with_member=world.mentee
+    )
+    gone = UserFactory()
+    add_to_group(healthy, gone, GroupRole.MENTEE)
+    healthy.memberships.filter(user=gone).update(left_at=timezone.now())
+    add_to_group(healthy, UserFactory(), GroupRole.MENTEE)
+    Concern.objects.create(group=healthy, raised_by=world.mentee, text="One")
+    Concern.objects.create(group=healthy, raised_by=world.mentee, text="Two")
+    Concern.objects.create(
+        group=healthy,
+        raised_by=world.mentee,
+        text="Old",
+        status="resolved",
+        resolved_at=ago(1),
+        resolved_by=world.coordinator,
+        resolution="Talked",
+    )
+    contract_in_force(world.other_group, status=VersionStatus.DRAFT)
+    midpoint, _end = ensure_rounds(world.programme)
+    open_round(midpoint)
+    Respondent.objects.filter(round=midpoint, user=world.mentee).update(submitted_at=timezone.now())
+    MentoringGroupFactory(programme=world.programme, kind=GroupKind.MENTOR_CIRCLE, name="Circle")
+    MentoringGroupFactory(programme=world.other_programme, name="Elsewhere")
+
+    health = {figures.group.name: figures for figures in programme_health(world.programme).groups}
+    assert set(health) == {"Group A", "Group B"}  # no mentor circle, nor another programme's group
+    a, b = health["Group A"], health["Group B"]
+    assert (a.mentees, a.held, a.scheduled) == (2, 2, 1)
+    assert (a.first_held, a.last_held) == (first.starts_at, last.starts_at)
+    assert (a.marks, a.present, a.open_concerns) == (4, 4, 2)
+    assert (a.contract, b.contract) == (VersionStatus.IN_FORCE, VersionStatus.DRAFT)
+    assert (a.asked, a.answered, b.asked, b.answered) == (3, 1, 1, 0)  # every current member was asked
+    assert (b.mentees, b.held, b.scheduled, b.first_held, b.marks, b.goals) == (1, 0, 0, None, 0, {})
+    ContractVersion.objects.filter(contract__group=world.other_group).update(status=VersionStatus.WITHDRAWN)
+    contract_in_force(world.other_group, status=VersionStatus.PROPOSED, starts_days_ago=30)
+    b = next(g for g in programme_health(world.programme).groups if g.group.name == "Group B")
+    assert b.contract == VersionStatus.PROPOSED
 
 
 def test_months_count_sessions_and_attendance_where_the_programme_runs(world, healthy):
