@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest
 
 from groups.models import GroupMembership, Meeting, MentorAssignment, MentoringGroup
+from mentoring.navigation import known_in_a_group, known_to_coordinate
 from programmes.models import MembershipStatus, ProgrammeMembership, Role
 
 COORDINATOR = "coordinator"
@@ -45,26 +46,30 @@ class GroupAccess:
 
 def group_for(request: HttpRequest, pk: int, *, roles: Iterable[str] = (MEMBER, COORDINATOR)) -> GroupAccess:
     user_id = request.user.pk
+    coordinating = ProgrammeMembership.objects.filter(
+        user_id=user_id, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
+    )
     group = (
         MentoringGroup.objects.filter(pk=pk)
         .select_related("programme")
         .annotate(
             my_role=Subquery(
-                GroupMembership.objects.current().filter(group=OuterRef("pk"), user_id=user_id).values("role")[:1]
+                GroupMembership.objects.current()
+                .filter(group=OuterRef("pk"), user_id=user_id)
+                .order_by()  # one at most; without the default order's joins
+                .values("role")[:1]
             ),
-            i_coordinate=Exists(
-                ProgrammeMembership.objects.filter(
-                    programme=OuterRef("programme"),
-                    user_id=user_id,
-                    role=Role.COORDINATOR,
-                    status=MembershipStatus.ACTIVE,
-                )
-            ),
+            i_coordinate=Exists(coordinating.filter(programme=OuterRef("programme"))),
+            # For the navigation, which then asks nothing more.
+            coordinating_anywhere=Exists(coordinating),
         )
         .first()
     )
     if group is None or (group.my_role is None and not group.i_coordinate):
         raise Http404("No such group.")
+    if group.my_role is not None:
+        known_in_a_group(request)
+    known_to_coordinate(request, group.coordinating_anywhere)
     access = GroupAccess(group=group, group_role=group.my_role, is_coordinator=group.i_coordinate)
     if not access.roles.intersection(roles):
         raise PermissionDenied

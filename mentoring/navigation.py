@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists
 from django.http import HttpRequest
 
 from groups.models import GroupMembership
@@ -13,36 +15,37 @@ from programmes.models import MembershipStatus, ProgrammeMembership, Role
 @dataclass(frozen=True)
 class Overview:
     coordinates: bool  # coordinates at least one programme
-    group_ids: tuple[int, ...]  # up to two of the person's groups: enough to tell "one" from "several"
-
-    @property
-    def in_groups(self) -> bool:
-        return bool(self.group_ids)
+    in_groups: bool  # a current member of at least one group
 
 
 def overview_for(request: HttpRequest) -> Overview:
-    """Two small indexed queries, made at most once per request; one where the request already found the person
-    coordinating a programme (``known_to_coordinate``)."""
+    """One small query, made at most once per request, for what the request has not found out already: a
+    programme's door that found the person coordinating it (``known_to_coordinate``), a group's door that found
+    them in the group (``known_in_a_group``). None when both are known."""
     cached = getattr(request, "_overview", None)
     if cached is not None:
         return cached
     user_id = request.user.pk
-    coordinates = getattr(request, "_coordinates", None)
-    if coordinates is None:
-        coordinates = ProgrammeMembership.objects.filter(
-            user_id=user_id, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
-        ).exists()
-    group_ids = tuple(
-        GroupMembership.objects.current()
-        .filter(user_id=user_id)
-        .order_by("-joined_at")
-        .values_list("group_id", flat=True)[:2]
-    )
-    request._overview = Overview(coordinates=coordinates, group_ids=group_ids)
+    known = {"coordinates": getattr(request, "_coordinates", None), "in_groups": getattr(request, "_in_groups", None)}
+    checks = {
+        "coordinates": Exists(
+            ProgrammeMembership.objects.filter(user_id=user_id, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE)
+        ),
+        "in_groups": Exists(GroupMembership.objects.current().filter(user_id=user_id)),
+    }
+    unknown = {name: check for name, check in checks.items() if known[name] is None}
+    if unknown:
+        known |= get_user_model().objects.filter(pk=user_id).values(**unknown).get()
+    request._overview = Overview(**known)
     return request._overview
 
 
-def known_to_coordinate(request: HttpRequest) -> None:
-    """Tells the navigation that the person coordinates a programme (the programme's door found it out), so that it
-    does not ask again."""
-    request._coordinates = True
+def known_to_coordinate(request: HttpRequest, coordinates: bool = True) -> None:
+    """Tells the navigation whether the person coordinates a programme (a door found it out), so that it does not
+    ask again."""
+    request._coordinates = coordinates
+
+
+def known_in_a_group(request: HttpRequest) -> None:
+    """Tells the navigation that the person is in a group (the group's door found it out)."""
+    request._in_groups = True

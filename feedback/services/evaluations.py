@@ -145,7 +145,7 @@ def group_section(access: GroupAccess, *, today: datetime.date | None = None) ->
     # Only the columns the state needs: the texts stay in the database.
     written = {
         evaluation.stage: evaluation
-        for evaluation in group.evaluations.only("pk", "group_id", "stage", "updated", "submitted_at")
+        for evaluation in group.evaluations.only("pk", "group_id", "stage", "updated", "submitted_at").order_by()
     }
     today = today or programme.today()
     states = [

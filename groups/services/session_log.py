@@ -322,25 +322,27 @@ def action_item_for(access: GroupAccess, item_pk: int, user: User) -> ActionItem
 # Logging a session
 
 
-def log_people(meeting: Meeting) -> list[User]:
-    """Whose attendance the log records: the group's current members, or for a check-in the member it is with
-    (while they are in the group). Leaders first, then by name."""
-    memberships = GroupMembership.objects.current().filter(group_id=meeting.group_id).select_related("user")
+def current_members(group_id: int) -> list[GroupMembership]:
+    """The group's current memberships with their people, for ``log_people`` and ``item_owners``. One query."""
+    return list(GroupMembership.objects.current().filter(group_id=group_id).select_related("user").order_by())
+
+
+def log_people(meeting: Meeting, members: list[GroupMembership] | None = None) -> list[User]:
+    """Whose attendance the log records: the group's current members (``members``, else read), or for a check-in
+    the member it is with (while they are in the group). Leaders first, then by name."""
+    members = current_members(meeting.group_id) if members is None else members
     if meeting.with_member_id:
-        memberships = memberships.filter(user_id=meeting.with_member_id)
+        members = [membership for membership in members if membership.user_id == meeting.with_member_id]
     order = {GroupRole.SUPERVISOR: 0, GroupRole.MENTOR: 1, GroupRole.MENTEE: 2}
-    ordered = sorted(memberships, key=lambda m: (order.get(m.role, 3), m.user.display_name.casefold(), m.user_id))
+    ordered = sorted(members, key=lambda m: (order.get(m.role, 3), m.user.display_name.casefold(), m.user_id))
     return [membership.user for membership in ordered]
 
 
-def item_owners(group: MentoringGroup) -> list[User]:
-    """Who may own an action item: the group's current members, by name."""
+def item_owners(group: MentoringGroup, members: list[GroupMembership] | None = None) -> list[User]:
+    """Who may own an action item: the group's current members (``members``, else read), by name."""
+    members = current_members(group.pk) if members is None else members
     return [
-        membership.user
-        for membership in GroupMembership.objects.current()
-        .filter(group=group)
-        .select_related("user")
-        .order_by("user__display_name", "user_id")
+        membership.user for membership in sorted(members, key=lambda m: (m.user.display_name.casefold(), m.user_id))
     ]
 
 

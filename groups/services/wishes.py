@@ -52,11 +52,12 @@ def _common_languages(applications: list[Application]) -> str:
     return join_list(language for language in spoken[0] if language.casefold() in common)
 
 
-def member_applications(groups: Iterable[MentoringGroup]) -> dict[int, list[Application]]:
-    """Group id -> the accepted mentee applications of its current mentees, in one query."""
+def member_applications(groups: Iterable[MentoringGroup], *, goal_areas: bool = True) -> dict[int, list[Application]]:
+    """Group id -> the accepted mentee applications of its current mentees: two queries, and one more for their goal
+    areas (``goal_areas``)."""
     groups = list(groups)
     by_user: dict[tuple[int, int], int] = {}
-    memberships = GroupMembership.objects.current().filter(group__in=groups, role=GroupRole.MENTEE)
+    memberships = GroupMembership.objects.current().filter(group__in=groups, role=GroupRole.MENTEE).order_by()
     for group_id, user_id, programme_id in memberships.values_list("group_id", "user_id", "group__programme_id"):
         by_user[(programme_id, user_id)] = group_id
     found: dict[int, list[Application]] = {group.pk: [] for group in groups}
@@ -67,7 +68,9 @@ def member_applications(groups: Iterable[MentoringGroup]) -> dict[int, list[Appl
         applicant_id__in={user for _, user in by_user},
         role=Role.MENTEE,
         status=ApplicationStatus.ACCEPTED,
-    ).prefetch_related("goal_areas")
+    )
+    if goal_areas:
+        applications = applications.prefetch_related("goal_areas")
     for application in applications.order_by("applicant_id"):
         group_id = by_user.get((application.programme_id, application.applicant_id))
         if group_id is not None:
@@ -92,7 +95,7 @@ def wishes_of(group: MentoringGroup) -> GroupWishes:
     """The group's wishes as saved or, before they are, the draft from its members' applications, unsaved: reading
     the wishes creates nothing (``start_wishes`` saves the draft when someone changes or agrees to it)."""
     existing = GroupWishes.objects.filter(group=group).first()
-    return existing or GroupWishes(group=group, **draft(member_applications([group])[group.pk]))
+    return existing or GroupWishes(group=group, **draft(member_applications([group], goal_areas=False)[group.pk]))
 
 
 def start_wishes(group: MentoringGroup) -> GroupWishes:
@@ -100,7 +103,8 @@ def start_wishes(group: MentoringGroup) -> GroupWishes:
     existing = GroupWishes.objects.filter(group=group).first()
     if existing is not None:
         return existing
-    wishes, _ = GroupWishes.objects.get_or_create(group=group, defaults=draft(member_applications([group])[group.pk]))
+    applications = member_applications([group], goal_areas=False)[group.pk]
+    wishes, _ = GroupWishes.objects.get_or_create(group=group, defaults=draft(applications))
     return wishes
 
 

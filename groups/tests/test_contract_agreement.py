@@ -223,4 +223,4 @@ def test_the_contract_page_query_count_stays_flat(as_user, world):
         add_to_group(world.group, person, GroupRole.MENTEE)
         contracts.agree(group=world.group, user=person, number=2)
     # session, user, the group, its signatories, the versions, their agreements, and the navigation's two
-    assert count_queries(client, contract_url) == small == 8
+    assert count_queries(client, contract_url) == small == 6

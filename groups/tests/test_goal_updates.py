@@ -193,4 +193,4 @@ def test_the_goal_page_query_count_stays_flat_with_a_longer_history(as_user, wor
     add_updates(3)
     small = count_queries(client, goal_url(goal))
     add_updates(6)
-    assert count_queries(client, goal_url(goal)) == small == 7
+    assert count_queries(client, goal_url(goal)) == small == 5

@@ -75,7 +75,7 @@ def test_my_groups_query_count_stays_flat(as_user, world):
         add_to_group(group, world.mentor, "mentor")
         for _ in range(4):
             add_to_group(group, UserFactory(), "mentee")
-    assert count_queries(client, url) == small == 6
+    assert count_queries(client, url) == small == 5
 
 
 def test_group_detail_query_count_stays_flat(as_user, world):
@@ -87,9 +87,9 @@ def test_group_detail_query_count_stays_flat(as_user, world):
     small = count_queries(client, url)
     for _ in range(6):
         add_to_group(world.group, UserFactory(), "mentee")
-    # 8, one for the goals' summary (members only) and one for the contract's
+    # 6, one for the goals' summary (members only) and one for the contract's
     # with the next session, and one for the group's evaluations (feedback; its leaders only)
-    assert count_queries(client, url) == small == 12
+    assert count_queries(client, url) == small == 10
 
 
 def test_group_detail_query_count_stays_flat_for_the_coordinator_of_a_group_waiting_for_its_mentor(as_user, world):
@@ -103,7 +103,7 @@ def test_group_detail_query_count_stays_flat_for_the_coordinator_of_a_group_wait
     small = count_queries(client, url)
     for _ in range(6):
         add_to_group(group, UserFactory(), "mentee")
-    assert count_queries(client, url) == small == 11  # 9, one for the contract and one for the next session
+    assert count_queries(client, url) == small == 10  # 8, one for the contract and one for the next session
 
 
 def test_circle_detail_query_count_stays_flat(as_user, world):
@@ -115,8 +115,8 @@ def test_circle_detail_query_count_stays_flat(as_user, world):
     small = count_queries(client, url)
     for _ in range(6):
         add_to_group(circle, UserFactory(), "mentor")
-    # 6, one for the goals' summary (members only) and one for the contract's
-    assert count_queries(client, url) == small == 9
+    # 4, one for the goals' summary (members only) and one for the contract's
+    assert count_queries(client, url) == small == 7
 
 
 # A mentor-led group: where the search for its mentor stands, and its wishes

@@ -311,4 +311,4 @@ def test_the_wishes_page_makes_as_many_queries_for_9_mentees_as_for_3(as_user, w
         agree(
             wishes=world.group.wishes, user=add_to_group(world.group, UserFactory(), GroupRole.MENTEE).user, version=1
         )
-    assert count_queries(client, url) == small == 8
+    assert count_queries(client, url) == small == 6

@@ -162,4 +162,4 @@ def test_the_peer_group_page_makes_as_many_queries_for_9_members_as_for_3(as_use
         add_to_group(peers, UserFactory(), GroupRole.MENTEE)
     # 6, one for the goals' summary and one for the contract's; one for the group's evaluations (feedback: every
     # member of a peer group leads it)
-    assert count_queries(client, detail(peers)) == small == 10
+    assert count_queries(client, detail(peers)) == small == 8

@@ -278,7 +278,7 @@ def test_a_leader_who_turned_nudges_off_is_not_nudged(world):
 
 def item(world, *, due_in_days: int | None, owner=None, **fields) -> ActionItem:
     meeting = session(world, starts_in=-5 * 24 * HOUR, held=True, logged_at=timezone.now(), logged_by=world.mentor)
-    today = timezone.localdate(timezone=datetime.UTC)
+    today = world.programme.today()  # items are due by the day where the programme runs
     due_on = None if due_in_days is None else today + datetime.timedelta(days=due_in_days)
     owner = owner or world.mentee
     return ActionItem.objects.create(meeting=meeting, owner=owner, text="Ask HR", due_on=due_on, **fields)
@@ -298,7 +298,7 @@ def test_items_later_done_or_without_owner_or_date_are_not_reminded(world):
     item(world, due_in_days=1, done_at=timezone.now())
     item(world, due_in_days=None)
     meeting = session(world, starts_in=-5 * 24 * HOUR, held=True, logged_at=timezone.now(), logged_by=world.mentor)
-    ActionItem.objects.create(meeting=meeting, text="Nobody's", due_on=timezone.localdate())
+    ActionItem.objects.create(meeting=meeting, text="Nobody's", due_on=world.programme.today())
     queue_due_reminders()
     assert not OutgoingEmail.objects.filter(kind=ACTION_ITEM_DUE).exists()
 
@@ -374,7 +374,7 @@ def _populate(world, count: int) -> None:
         session(world, starts_in=-30 * HOUR, group=group)
         logged = session(world, starts_in=-3 * 24 * HOUR, group=group, held=True, logged_at=timezone.now())
         owner = group.memberships.first().user
-        ActionItem.objects.create(meeting=logged, owner=owner, text="Do it", due_on=timezone.localdate())
+        ActionItem.objects.create(meeting=logged, owner=owner, text="Do it", due_on=world.programme.today())
 
 
 def _queries(now=None) -> tuple[int, int]:

@@ -35,6 +35,7 @@ from groups.services.session_log import (
     can_see_notes,
     check_loggable,
     check_reflectable,
+    current_members,
     item_owners,
     log_people,
     log_session,
@@ -135,8 +136,10 @@ def session_log(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
         return _refused(request, meeting, error)
     data = request.POST if request.method == "POST" else None
     items = list(meeting.action_items.select_related("owner").order_by("pk"))
-    form = SessionLogForm(data, meeting=meeting, people=log_people(meeting))
-    formset = action_item_formset(data, meeting=meeting, group=group, owners=item_owners(group), items=items)
+    members = current_members(group.pk)
+    form = SessionLogForm(data, meeting=meeting, people=log_people(meeting, members))
+    owners = item_owners(group, members)
+    formset = action_item_formset(data, meeting=meeting, group=group, owners=owners, items=items)
     if request.method == "POST":
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
         if form_ok and (formset_ok or not form.took_place):

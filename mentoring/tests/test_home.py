@@ -158,7 +158,7 @@ def test_the_home_page_query_count_stays_flat(as_user, world):
     # session, user, navigation (2), groups, memberships, events, applications, the surveys waiting for an answer
     # (one query however many: see feedback/tests/test_respond_my_surveys.py), the right to create (2), and a
     # mentee's next steps (4: next session, goals, action items, missed briefings; see test_home_next_steps.py)
-    assert count_queries(client, "/") == small == 15
+    assert count_queries(client, "/") == small == 14
 
 
 def test_navigation_shows_each_person_what_their_roles_allow(as_user, world):

@@ -158,4 +158,4 @@ def test_the_overview_makes_as_many_queries_for_four_programmes_as_for_one(as_us
         for group in range(2):
             _busy_group(programme, group)
     assert len(programmes_overview(world.coordinator).programmes) == 4
-    assert count_queries(client, URL) == one == 9
+    assert count_queries(client, URL) == one == 8
