@@ -46,6 +46,6 @@ def known_to_coordinate(request: HttpRequest, coordinates: bool = True) -> None:
     request._coordinates = coordinates
 
 
-def known_in_a_group(request: HttpRequest) -> None:
-    """Tells the navigation that the person is in a group (the group's door found it out)."""
-    request._in_groups = True
+def known_in_a_group(request: HttpRequest, in_groups: bool = True) -> None:
+    """Tells the navigation whether the person is in a group now (a door found it out)."""
+    request._in_groups = in_groups

@@ -15,7 +15,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import User
-from mentoring.navigation import known_to_coordinate, overview_for
+from groups.models import GroupMembership
+from mentoring.navigation import known_in_a_group, known_to_coordinate, overview_for
 from programmes.models import MembershipStatus, MentorProfile, Programme, ProgrammeMembership, Role
 
 
@@ -29,15 +30,20 @@ class ProgrammeAccess:
         return Role.COORDINATOR in self.roles
 
 
+def _in_a_group(request: HttpRequest) -> Exists:
+    return Exists(GroupMembership.objects.current().filter(user_id=request.user.pk))
+
+
 def programme_for(request: HttpRequest, pk: int, *, roles: Iterable[str] = (Role.COORDINATOR,)) -> ProgrammeAccess:
     memberships = list(
-        ProgrammeMembership.objects.filter(
-            programme_id=pk, user_id=request.user.pk, status=MembershipStatus.ACTIVE
-        ).select_related("programme")
+        ProgrammeMembership.objects.filter(programme_id=pk, user_id=request.user.pk, status=MembershipStatus.ACTIVE)
+        .select_related("programme")
+        .annotate(in_a_group=_in_a_group(request))  # for the navigation, which then asks nothing more of a coordinator
     )
     if not memberships:
         raise Http404("No such programme.")
     held = frozenset(m.role for m in memberships)
+    known_in_a_group(request, memberships[0].in_a_group)
     if Role.COORDINATOR in held:
         known_to_coordinate(request)
     if not held.intersection(roles):
@@ -82,13 +88,16 @@ class BankAccess:
 
 def bank_for(request: HttpRequest) -> BankAccess:
     """The door to the mentor data bank: open to anyone who coordinates a programme, 403 for everyone else."""
-    programme_ids = frozenset(
+    rows = list(
         ProgrammeMembership.objects.filter(
             user_id=request.user.pk, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
         )
         .order_by()
-        .values_list("programme_id", flat=True)
+        .values_list("programme_id", _in_a_group(request))  # the navigation's second question, answered here
     )
-    if not programme_ids:
+    if not rows:
         raise PermissionDenied
+    known_to_coordinate(request)
+    known_in_a_group(request, rows[0][1])
+    programme_ids = frozenset(programme_id for programme_id, _in_group in rows)
     return BankAccess(user=request.user, programme_ids=programme_ids)

@@ -171,4 +171,4 @@ def test_the_evaluations_page_query_count_stays_flat(as_user, world):
         pulses(group, people, 3)
     assert len(client.get(url).context["page"].rows) == 10
     # session and user, the programme's door, the navigation's one; the groups, the sent evaluations, the pulses
-    assert count_queries(client, url) == small == 7
+    assert count_queries(client, url) == small == 6

@@ -219,4 +219,4 @@ def test_the_interviews_list_query_count_stays_flat(as_user, world):
         interview(world, person, days_ago=index)
     assert len(client.get(url).context["interviews"]) == 13
     # session and user, the programme's door, the interviews with their people, the navigation's one
-    assert count_queries(client, url) == small == 5
+    assert count_queries(client, url) == small == 4

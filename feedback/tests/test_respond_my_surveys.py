@@ -127,7 +127,7 @@ def test_the_list_makes_as_many_queries_for_ten_surveys_as_for_two(as_user, worl
             close(survey_round)
     response = client.get(MINE)
     assert sum(len(part) for part in (response.context["surveys"].waiting, response.context["surveys"].answered)) > 2
-    # session, user, navigation (2), the person's surveys with their rounds, programmes and drafts
+    # session, user, navigation, the person's surveys with their rounds, programmes and drafts
     assert count_queries(client, MINE) == small == 4
 
 

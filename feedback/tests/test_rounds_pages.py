@@ -89,7 +89,7 @@ def test_the_tab_takes_the_same_number_of_queries_however_many_answered(
     )
     # The session and the user, the door, the rounds ensured (one read), the rounds with their counts, and the
     # navigation bar: the same with 3 or 15 people asked.
-    assert count_queries(coordinator, url("rounds", world.programme)) == 8
+    assert count_queries(coordinator, url("rounds", world.programme)) == 7
 
 
 def test_a_coordinator_adds_a_survey_that_opens_on_its_date(coordinator, world, rounds):

@@ -302,7 +302,7 @@ def test_the_concerns_page_makes_as_many_queries_for_eight_concerns_as_for_two(a
     assert Concern.objects.count() == 8
     # The session and the user, the programme's door, the concerns, the navigation bar's one, and the audit
     # event.
-    assert count_queries(client, url) == small == 6
+    assert count_queries(client, url) == small == 5
 
 
 # Resolving

@@ -222,5 +222,6 @@ def test_the_contract_page_query_count_stays_flat(as_user, world):
         person = UserFactory()
         add_to_group(world.group, person, GroupRole.MENTEE)
         contracts.agree(group=world.group, user=person, number=2)
-    # session, user, the group, its signatories, the versions, their agreements, and the navigation's two
+    # session, user, the group (whose door answers the navigation too), its signatories, the versions, their
+    # agreements
     assert count_queries(client, contract_url) == small == 6

@@ -182,7 +182,7 @@ def test_the_groups_page_makes_as_many_queries_for_many_groups_as_for_few(coordi
     _fill(world, groups=2, mentees=8, batch="a")
     few = count_queries(coordinator, url("groups", world))
     _fill(world, groups=6, mentees=16, batch="b")
-    assert count_queries(coordinator, url("groups", world)) == few == 8
+    assert count_queries(coordinator, url("groups", world)) == few == 7
 
 
 # -- Starting, discarding and reshuffling a proposal ------------------------------------------------------------
@@ -615,4 +615,4 @@ def _mentees(world, count: int):
 def test_the_proposal_page_makes_the_same_queries_for_8_and_24_mentees(coordinator, world, count):
     _mentees(world, count)
     start(coordinator, world)
-    assert count_queries(coordinator, url("proposal", world)) == 7
+    assert count_queries(coordinator, url("proposal", world)) == 6

@@ -129,4 +129,4 @@ def test_the_query_count_stays_flat_with_more_groups(as_user, world):
     small = count_queries(client, url(world))
     for _ in range(4):
         group_with_goals(MentoringGroupFactory(programme=world.programme))
-    assert count_queries(client, url(world)) == small == 7
+    assert count_queries(client, url(world)) == small == 6

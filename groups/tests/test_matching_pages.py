@@ -131,7 +131,7 @@ def test_the_matching_page_makes_as_many_queries_for_six_groups_as_for_two(as_us
     _fill(world.programme, world.coordinator, 2)
     small = count_queries(client, url("matching", world))
     _fill(world.programme, world.coordinator, 4, start=2)
-    assert count_queries(client, url("matching", world)) == small == 12
+    assert count_queries(client, url("matching", world)) == small == 11
 
 
 # Suggestions for one group ----------------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ def test_the_suggestions_page_makes_as_many_queries_for_nine_mentors_as_for_thre
     more_mentors(2)  # and Mina
     small = count_queries(client, suggestions_url(world, group))
     more_mentors(6)
-    assert count_queries(client, suggestions_url(world, group)) == small == 16
+    assert count_queries(client, suggestions_url(world, group)) == small == 15
 
 
 # Asking a mentor --------------------------------------------------------------------------------------------------

@@ -189,7 +189,7 @@ def test_the_circle_form_makes_as_many_queries_for_9_mentors_as_for_3(as_user, w
     small = count_queries(client, circle_url(world))
     for _ in range(6):
         programme_mentor(world.programme)
-    assert count_queries(client, circle_url(world)) == small == 7
+    assert count_queries(client, circle_url(world)) == small == 6
 
 
 def test_a_circles_members_find_it_among_their_groups(as_user, world, mentors):

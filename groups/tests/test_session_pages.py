@@ -266,7 +266,8 @@ def test_the_session_page_query_count_stays_flat(as_user, world, who):
         add_to_group(world.group, person, GroupRole.MENTEE)
         people.append(person)
     many = fill(world, 2, people)
-    # session and user, the group's door, the session, attendance, who logged it, the navigation's two; for a
+    # session and user, the group's door, the session, attendance, who logged it, the navigation (a coordinator's
+    # only: the door answers it for members); for a
     # member also the action items and the reflections; the pulse after the session (feedback): for the mentor its
     # answers in aggregate, for the mentee whether they answered, the pulse questionnaire and its questions
     expected = {"coordinator": 6, "mentor": 8, "mentee": 10}[who]  # "logged by" comes with the session

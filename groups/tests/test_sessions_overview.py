@@ -251,4 +251,4 @@ def test_the_overview_makes_as_many_queries_for_six_groups_as_for_two(as_user, w
     assert world.programme.groups.count() == 6
     # The session and the user, the programme's door, the groups, the session counts, the attendance counts, the
     # open concerns, the sessions around today, the undelivered emails, and the navigation bar's one.
-    assert count_queries(client, url(world.programme)) == small == 10
+    assert count_queries(client, url(world.programme)) == small == 9

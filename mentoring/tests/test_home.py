@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from groups.models import GroupRole
 from mentoring.tests.factories import (
     ApplicationFactory,
     MentoringGroupFactory,
@@ -13,7 +14,7 @@ from mentoring.tests.factories import (
     add_to_group,
 )
 from mentoring.tests.querycount import count_queries
-from programmes.models import ApplicationStatus, ProgrammeStatus
+from programmes.models import ApplicationStatus, ProgrammeMembership, ProgrammeStatus, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,7 @@ def test_the_home_page_query_count_stays_flat(as_user, world):
     response = client.get("/")
     assert len(response.context["events"]) == 10
     assert len(response.context["group_memberships"]) == 6
-    # session, user, navigation (2), groups, memberships, events, applications, the surveys waiting for an answer
+    # session, user, navigation, groups, memberships, events, applications, the surveys waiting for an answer
     # (one query however many: see feedback/tests/test_respond_my_surveys.py), the right to create (2), and a
     # mentee's next steps (4: next session, goals, action items, missed briefings; see test_home_next_steps.py)
     assert count_queries(client, "/") == small == 14
@@ -168,6 +169,32 @@ def test_navigation_shows_each_person_what_their_roles_allow(as_user, world):
     assert 'href="/programmes/"' not in mentee_page
     assert 'href="/groups/"' in mentee_page
     assert 'href="/admin/"' not in mentee_page
+
+
+def menu(client, url: str) -> set[str]:
+    """The navigation's links to programmes and to groups on the page at ``url``."""
+    page = client.get(url).content.decode()
+    return {
+        name for name, link in (("programmes", 'href="/programmes/"'), ("groups", 'href="/groups/"')) if link in page
+    }
+
+
+def test_the_navigation_is_right_where_a_door_answered_its_questions(as_user, world):
+    """A group's door, a programme's door and the bank's tell the navigation what they found out; each answer must
+    be the person's, not only what the page's own programme or group says."""
+    group_page = reverse("groups:detail", kwargs={"pk": world.group.pk})
+    dashboard = reverse("reports:dashboard", kwargs={"pk": world.programme.pk})
+    bank = reverse("bank:search")
+    assert menu(as_user(world.mentor), group_page) == {"groups"}
+    assert menu(as_user(world.coordinator), group_page) == {"programmes"}
+    assert menu(as_user(world.coordinator), dashboard) == {"programmes"}
+    assert menu(as_user(world.coordinator), bank) == {"programmes"}
+    ProgrammeMembership.objects.create(programme=world.other_programme, user=world.mentor, role=Role.COORDINATOR)
+    add_to_group(MentoringGroupFactory(programme=world.other_programme), world.coordinator, GroupRole.MENTEE)
+    assert menu(as_user(world.mentor), group_page) == {"programmes", "groups"}  # coordinates elsewhere
+    assert menu(as_user(world.coordinator), group_page) == {"programmes", "groups"}  # in a group elsewhere
+    assert menu(as_user(world.coordinator), dashboard) == {"programmes", "groups"}
+    assert menu(as_user(world.coordinator), bank) == {"programmes", "groups"}
 
 
 def test_sign_out_in_the_navigation_is_a_post_form(as_user, world):

@@ -48,7 +48,7 @@ def test_the_list_makes_the_same_number_of_queries_for_many_applications(as_user
     small = count_queries(client, reverse("join:my_applications"))
     for _ in range(5):
         ApplicationFactory(applicant=world.outsider)
-    assert count_queries(client, reverse("join:my_applications")) == small == 6
+    assert count_queries(client, reverse("join:my_applications")) == small == 5
 
 
 def test_an_open_application_shows_what_was_written_and_can_be_changed_or_withdrawn(as_user, world):

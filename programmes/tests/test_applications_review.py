@@ -183,7 +183,7 @@ def test_the_list_query_count_stays_flat(as_user, world, applications):
     client = as_user(world.coordinator)
     small = count_queries(client, url(world))
     _more(world, 16)  # five times as many
-    assert count_queries(client, url(world)) == small == 9
+    assert count_queries(client, url(world)) == small == 8
 
 
 def test_the_filtered_list_query_count_stays_flat(as_user, world, applications):
@@ -192,7 +192,7 @@ def test_the_filtered_list_query_count_stays_flat(as_user, world, applications):
     filtered = url(world, area=careers.pk, support="on", sort="status")
     small = count_queries(client, filtered)
     _more(world, 16)
-    assert count_queries(client, filtered) == small == 10
+    assert count_queries(client, filtered) == small == 9
 
 
 def test_the_detail_shows_everything_the_applicant_wrote(as_user, world):

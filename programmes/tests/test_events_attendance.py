@@ -128,7 +128,7 @@ def test_the_page_query_count_stays_flat(as_user, world, training):
         person = UserFactory()
         add_to_group(world.group, person, "mentee")
         record_attendance(event=training, statuses={person.pk: PRESENT}, by=world.coordinator)
-    assert count_queries(client, attendance_url(world, training)) == small == 7
+    assert count_queries(client, attendance_url(world, training)) == small == 6
 
 
 def test_a_mentor_cannot_record_attendance(as_user, world, training):

@@ -287,7 +287,7 @@ def test_the_list_query_count_stays_flat(as_user, world):
     _grow(world, 2)
     small = count_queries(client, url("events", world))
     _grow(world, 10)
-    assert count_queries(client, url("events", world)) == small == 6
+    assert count_queries(client, url("events", world)) == small == 5
 
 
 # Who may do what

@@ -148,7 +148,7 @@ def test_the_list_makes_the_same_number_of_queries_however_many_invitations(as_u
     assert count_queries(client, url("invitations", world)) == few
     # session, user, the programme's door, the count and the page (with each one's inviter and latest email),
     # and the navigation (which groups).
-    assert few == 6
+    assert few == 5
 
 
 # Inviting ---------------------------------------------------------------------------------------------------

@@ -184,4 +184,4 @@ def test_the_page_takes_the_same_number_of_queries_for_3_or_30_failures(client, 
             last_error="SMTPRecipientsRefused: no such mailbox",
         )
     client.force_login(world.coordinator)
-    assert count_queries(client, page_url(world.programme)) == 6
+    assert count_queries(client, page_url(world.programme)) == 5
