@@ -368,7 +368,8 @@ def _figures_sql(*, pulse: bool) -> str:
     )
     return f"""
 WITH scope AS (
-    SELECT id FROM {table["MentoringGroup"]} WHERE programme_id IN ({{programmes}}) AND kind <> %s
+    SELECT id, programme_id, name, kind, created FROM {table["MentoringGroup"]}
+    WHERE programme_id IN ({{programmes}}) AND kind <> %s
 )
 SELECT g.id, g.programme_id, g.name, g.kind, g.created,
     COALESCE(figures.mentee_count, 0) AS mentee_count,
@@ -380,7 +381,7 @@ SELECT g.id, g.programme_id, g.name, g.kind, g.created,
         WHERE pending.contract_id = contract.id AND pending.status IN (%s, %s)
     ) END AS contract_status,
     plan.sessions_per_month AS plan_per_month, plan.starts_on AS plan_starts_on, plan.ends_on AS plan_ends_on
-FROM {table["MentoringGroup"]} g
+FROM scope g
 LEFT JOIN (
     SELECT group_id,
         SUM(mentee) AS mentee_count, SUM(held) AS held_count, SUM(to_come) AS to_come,
@@ -405,7 +406,6 @@ LEFT JOIN (
 ) figures ON figures.group_id = g.id
 LEFT JOIN {table["Contract"]} contract ON contract.group_id = g.id
 LEFT JOIN {table["ContractVersion"]} plan ON plan.contract_id = contract.id AND plan.status = %s
-WHERE g.id IN (SELECT id FROM scope)
 ORDER BY g.name, g.id
 """
 

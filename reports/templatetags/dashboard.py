@@ -1,14 +1,17 @@
-"""``{% load dashboard %}``: ``{% group_row row %}`` writes one row of the dashboard's groups table.
+"""``{% load dashboard %}``: ``{% group_rows page %}`` writes the rows of the dashboard's groups table.
 
 Written here rather than in the template's loop: a page shows up to fifty groups, and the loop's nine cells of tags,
 links, dates and plurals took most of the dashboard's time. The texts are the template's, with the same message ids
-(``mentoring.texts.counted`` for a ``blocktranslate count``)."""
+(``mentoring.texts.counted`` for a ``blocktranslate count``); every text from the data is escaped, and numbers are
+written as they are (the project does not group thousands)."""
+
+from collections.abc import Iterable
 
 from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from groups.models import VersionStatus
@@ -21,57 +24,44 @@ NONE = "–"
 
 
 @register.simple_tag
-def group_row(row: GroupHealth) -> SafeString:
-    """The group (a link to its page, its mentors and mentees), its risks and its figures."""
-    mentors = ", ".join(row.mentors) if row.mentors else gettext("no mentor")
-    mentees = counted("%(counter)s mentee", "%(counter)s mentees", row.mentees)
+def group_rows(rows: Iterable[GroupHealth]) -> SafeString:
+    """Each group (a link to its page, its mentors and mentees), its risks and its figures."""
+    words = {
+        "no mentor": escape(gettext("no mentor")),
+        "no": escape(gettext("no")),
+        "none yet": escape(gettext("none yet")),
+        VersionStatus.IN_FORCE: escape(gettext("in force")),
+        VersionStatus.PROPOSED: escape(gettext("waiting for agreement")),
+        VersionStatus.DRAFT: escape(gettext("draft")),
+    }
+    return mark_safe("".join(_row(row, words) for row in rows))
+
+
+def _row(row: GroupHealth, words: dict[str, str]) -> str:
+    mentors = escape(", ".join(row.mentors)) if row.mentors else words["no mentor"]
+    mentees = escape(counted("%(counter)s mentee", "%(counter)s mentees", row.mentees))
     if row.risks:
-        risks = format_html(
-            '<ul class="list-unstyled mb-0 small text-danger-emphasis">{}</ul>',
-            format_html_join(
-                "", '<li><span aria-hidden="true">⚠</span> {}</li>', ((label,) for label in row.risk_labels)
-            ),
-        )
+        risks = "".join(f'<li><span aria-hidden="true">⚠</span> {escape(label)}</li>' for label in row.risk_labels)
+        risks = f'<ul class="list-unstyled mb-0 small text-danger-emphasis">{risks}</ul>'
     else:
-        risks = format_html('<span class="text-body-secondary">{}</span>', gettext("no"))
-    sessions = format_html("{} / {}", formats.localize(row.held), formats.localize(row.planned))
+        risks = f'<span class="text-body-secondary">{words["no"]}</span>'
+    sessions = f"{row.held} / {row.planned}"
     if row.scheduled:
-        sessions = format_html(
-            '{}<br><span class="small text-body-secondary">{}</span>',
-            sessions,
-            counted("%(counter)s to come", "%(counter)s to come", row.scheduled),
-        )
+        to_come = escape(counted("%(counter)s to come", "%(counter)s to come", row.scheduled))
+        sessions += f'<br><span class="small text-body-secondary">{to_come}</span>'
     attendance = f"{row.attendance_percent}%" if row.attendance_percent is not None else NONE
     if row.last_held:
-        last = formats.date_format(timezone.localtime(row.last_held), "SHORT_DATE_FORMAT")
+        last = escape(formats.date_format(timezone.localtime(row.last_held), "SHORT_DATE_FORMAT"))
     else:
-        last = gettext("none yet")
+        last = words["none yet"]
+    contract = words.get(row.contract, words["none yet"])
     goals = f"{row.goals_achieved} / {row.goals_total}" if row.goals_total else NONE
     answered = f"{row.answered} / {row.asked}" if row.asked else NONE
-    satisfaction = f"{formats.localize(row.satisfaction)} / 5" if row.satisfaction is not None else NONE
-    return format_html(
-        '<tr><th scope="row"><a href="{}">{}</a><br><span class="small fw-normal text-body-secondary">{} · {}</span>'
-        "</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        reverse("groups:detail", args=[row.group.pk]),
-        row.group.name,
-        mentors,
-        mentees,
-        risks,
-        sessions,
-        attendance,
-        last,
-        _contract(row.contract),
-        goals,
-        answered,
-        satisfaction,
+    satisfaction = f"{escape(formats.localize(row.satisfaction))} / 5" if row.satisfaction is not None else NONE
+    link = escape(reverse("groups:detail", args=[row.group.pk]))
+    return (
+        f'<tr><th scope="row"><a href="{link}">{escape(row.group.name)}</a><br>'
+        f'<span class="small fw-normal text-body-secondary">{mentors} · {mentees}</span></th>'
+        f"<td>{risks}</td><td>{sessions}</td><td>{attendance}</td><td>{last}</td><td>{contract}</td>"
+        f"<td>{goals}</td><td>{answered}</td><td>{satisfaction}</td></tr>"
     )
-
-
-def _contract(status: str) -> str:
-    if status == VersionStatus.IN_FORCE:
-        return gettext("in force")
-    if status == VersionStatus.PROPOSED:
-        return gettext("waiting for agreement")
-    if status == VersionStatus.DRAFT:
-        return gettext("draft")
-    return gettext("none yet")

@@ -354,6 +354,16 @@ def test_the_csv_has_a_row_per_group_with_its_figures(client, world, healthy):
     assert any(line.startswith("Group A,Mina Mentor,1,2,3,") for line in lines)
 
 
+def test_names_on_the_dashboard_are_escaped(client, world):
+    MentoringGroup.objects.filter(pk=world.group.pk).update(name="<b>Bold & Co</b>")
+    world.mentor.display_name = "<i>Mina</i>"
+    world.mentor.save(update_fields=["display_name"])
+    client.force_login(world.coordinator)
+    page = client.get(url(world)).content.decode()
+    assert "&lt;b&gt;Bold &amp; Co&lt;/b&gt;" in page and "<b>Bold" not in page
+    assert "&lt;i&gt;Mina&lt;/i&gt;" in page and "<i>Mina" not in page
+
+
 def test_a_group_name_cannot_inject_a_formula_into_the_csv(client, world):
     MentoringGroup.objects.filter(pk=world.group.pk).update(name="=HYPERLINK(1)")
     client.force_login(world.coordinator)
