@@ -70,13 +70,26 @@ def database_name(database_url: str) -> str:
 
 
 def recreate_database(database_url: str) -> None:
-    """Drops the PostgreSQL database of the url if it exists and creates it empty."""
+    """Drops the PostgreSQL database of the url if it exists and creates it empty, set up as docs/deploy.md sets up
+    a production database (``configure_database``)."""
     name = database_name(database_url)
     connection = admin_connection(database_url)
     try:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
+    configure_database(database_url)
+
+
+def configure_database(database_url: str) -> None:
+    """The production guide's setting for a database on SSDs (docs/deploy.md, "Create the database"), which the
+    benchmarks measure with. New connections take it."""
+    connection = admin_connection(database_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{database_name(database_url)}" SET random_page_cost = 1.1')
     finally:
         connection.close()
 

@@ -46,7 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, database_exists, fresh_directory, recreate_database
+from bench.common import ROOT, configure_database, database_exists, fresh_directory, recreate_database
 from bench.generate_build import Builder
 from bench.generate_plan import PEOPLE_PER_UNIT, TYPICAL, UNIT, plan_unit
 
@@ -174,6 +174,7 @@ def prepare(url: str, scale: int, *, reuse: bool = False) -> bool:
     whether it was kept. Call it before django.setup()."""
     if is_postgres(url):
         if reuse and database_exists(url):
+            configure_database(url)  # a database kept from before the setting
             return True
         recreate_database(url)
     else:

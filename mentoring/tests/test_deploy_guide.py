@@ -48,6 +48,7 @@ PIP_INSTALL = ".venv/bin/pip install -r requirements.txt"
 MAKE_SECRET_KEY = '.venv/bin/python -c "import secrets; print(secrets.token_urlsafe(64))"'
 CREATE_ROLE = 'createuser --pwprompt "$DB_USER"'
 CREATE_DATABASE = 'createdb --owner="$DB_USER" "$DB_NAME"'
+TUNE_DATABASE = 'psql --dbname="$DB_NAME" --command="ALTER DATABASE \\"$DB_NAME\\" SET random_page_cost = 1.1"'
 MIGRATE = ".venv/bin/python manage.py migrate --noinput"
 COLLECTSTATIC = ".venv/bin/python manage.py collectstatic --noinput"
 CHECK_DEPLOY = ".venv/bin/python manage.py check --deploy --fail-level WARNING"
@@ -78,6 +79,7 @@ EXERCISED = {
     MAKE_SECRET_KEY: "the site fixture",
     CREATE_ROLE: "the site fixture",
     CREATE_DATABASE: "the site fixture, test_a_dump_restores_...",
+    TUNE_DATABASE: "the site fixture",
     MIGRATE: "the site fixture, test_set_up_..., test_an_upgrade_...",
     COLLECTSTATIC: "the site fixture, test_an_upgrade_...",
     CHECK_DEPLOY: "test_set_up_builds_a_production_site_that_passes_check_deploy",
@@ -324,7 +326,7 @@ def _postgres_admin() -> dict[str, str]:
     if not url.startswith(("postgres://", "postgresql://")):
         url = "postgres://postgres@127.0.0.1:5432/postgres"
     require_service("PostgreSQL", url)
-    for program in ("createuser", "createdb", "dropdb", "dropuser", "pg_dump", "pg_restore"):
+    for program in ("createuser", "createdb", "psql", "dropdb", "dropuser", "pg_dump", "pg_restore"):
         if shutil.which(program) is None:
             message = f"{program} (PostgreSQL's client programs) is not on PATH"
             if UNDER_CI:
@@ -388,6 +390,7 @@ def site(tmp_path_factory, redis_url) -> Iterator[Site]:
     try:
         site.sh(CREATE_ROLE, input=f"{site.password}\n{site.password}\n")
         site.sh(CREATE_DATABASE)
+        site.sh(TUNE_DATABASE)
         site.sh(MIGRATE)
         site.sh(COLLECTSTATIC)
         site.sh(
@@ -435,6 +438,8 @@ def test_set_up_builds_a_production_site_that_passes_check_deploy(site):
         site.name, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass AND NOT tgisinternal"
     )
     assert triggers == [("audit_event_refuse_change",)]
+    assert site.sql(site.name, "SHOW random_page_cost") == [("1.1",)]  # the site's own connections plan for SSDs
+    assert site.sql(site.name, "SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'") == [("pg_trgm",)]
 
 
 SIGN_IN_AS_THE_FIRST_ACCOUNT = """

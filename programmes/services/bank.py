@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -92,9 +92,10 @@ def search_mentors(
     must be free at every chosen time; one who mentors "either way" counts as a volunteer and as paid."""
     found = with_figures(profiles)
     for word in text.split():
-        found = found.filter(
-            Q(user__display_name__icontains=word) | Q(expertise__icontains=word) | Q(background__icontains=word)
-        )
+        # The name is asked of each profile's own person (EXISTS by primary key) rather than by joining the people:
+        # a join made PostgreSQL read every person to find the few with a profile.
+        named = Exists(User.objects.filter(pk=OuterRef("user_id"), display_name__icontains=word))
+        found = found.filter(Q(expertise__icontains=word) | Q(background__icontains=word) | named)
     if language.strip():
         found = found.filter(languages__icontains=language.strip())
     for choice in availability:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.urls import reverse
 
 from groups.models import GroupRole
@@ -105,6 +106,14 @@ def test_each_row_shows_the_profile_and_the_history_in_figures(as_user, world):
         assert text in page
     assert "4.5 of 5 (2 entries)" in page
     assert reverse("bank:mentor", kwargs={"user_pk": row.user_id}) in page
+
+
+def test_names_and_expertise_are_escaped(as_user, world):
+    banked("<b>Bold</b> & Co", expertise="<i>Knitting</i>", open_to_invitations=False)
+    page = search(as_user(world.coordinator), q="", open_only="").content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in page and "<b>Bold" not in page
+    assert "&lt;i&gt;Knitting&lt;/i&gt;" in page and "<i>Knitting" not in page
+    assert "Not open to new programmes" in page
 
 
 def test_a_mentor_without_history_shows_zeros_and_no_rating(as_user, world):
@@ -303,3 +312,15 @@ def test_query_count_is_flat_as_the_bank_grows(as_user, world):
         banked(f"Later {number}", programmes=2, groups_each=2, ratings=[3, 4, 5])
     assert count_queries(client, URL) == 5
     assert count_queries(client, URL + "?sort=rating&language=english&availability=evenings") == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's (SQLite needs none)")
+def test_the_name_search_can_use_its_trigram_index_on_postgresql(as_user, world):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # on a table this small, the planner would rather read it all
+        cursor.execute("EXPLAIN SELECT id FROM accounts_user WHERE UPPER(display_name) LIKE UPPER(%s)", ["%ada%"])
+        plan = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "accounts_user_name_trgm_idx" in plan
+    banked("Ada Aardvark")
+    assert names(search(as_user(world.coordinator), q="aardv")) == ["Ada Aardvark"]
