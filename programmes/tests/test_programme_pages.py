@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -226,3 +227,30 @@ def test_a_coordinator_who_also_mentors_sees_requests_on_the_programme_list(as_u
     page = as_user(world.coordinator).get(reverse("programmes:list")).content.decode()
     assert "Would you mentor Group C?" in page
     assert reverse("groups:request", kwargs={"pk": asked.pk}) in page
+
+
+def tabs_of(page: str) -> tuple[list[str], list[str]]:
+    """The programme tabs marked active, and the one marked as the current page."""
+    nav = page[page.index('class="nav nav-pills flex-wrap gap-1 programme-tabs"') :]
+    nav = nav[: nav.index("</ul>")]
+    active = re.findall(r'class="nav-link active"(?: aria-current="page")? href="[^"]+">([^<]+)<', nav)
+    current = re.findall(r'aria-current="page" href="[^"]+">([^<]+)<', nav)
+    return active, current
+
+
+@pytest.mark.parametrize(
+    ("name", "active", "current"),
+    [
+        ("programmes:detail", ["Overview"], ["Overview"]),
+        ("reports:dashboard", ["Dashboard"], ["Dashboard"]),
+        ("reports:report", ["Dashboard"], []),  # a page of the dashboard's
+        ("grouping:groups", ["Groups"], ["Groups"]),
+        ("grouping:concerns", ["Sessions"], []),
+        ("surveys:rounds", ["Feedback"], ["Feedback"]),
+        ("programmes:event_create", ["Events"], []),
+    ],
+)
+def test_the_tabs_mark_the_section_and_its_own_page(as_user, world, name, active, current):
+    page = as_user(world.coordinator).get(reverse(name, args=[world.programme.pk])).content.decode()
+    assert tabs_of(page) == (active, current)
+    assert page.count('class="nav-link') >= 13 + 1  # every tab, and the site's navigation
