@@ -1,18 +1,18 @@
 """``{% load feedback %}``: ``{{ question.text|shown }}`` shows a text of the product's default questionnaires in
 the reader's language, and any other text as it is (``feedback.defaults.shown``).
 
-The results page's questions (``{% question_result %}``) and their answer options (``{% chart_summary %}``,
-``{% chart_rows %}``, ``{% table_rows %}``) are written here rather than in loops of the template: a survey has two
-dozen questions and a hundred options or more, each option shown three times (in the chart's summary for screen
-readers, as a bar and as a table row), and the template's loops took most of the page's time. The texts are the
-template's, with the same message ids (a ``blocktranslate`` of ``{{ counter }}`` is ``%(counter)s``). Counts and
-shares are whole numbers, written as they are (as the template wrote them: the project does not group thousands)."""
+The results page's questions (``{% question_result %}``, with their answer options) are written here rather than in
+loops of the template: a survey has two dozen questions and a hundred options or more, each option shown three times
+(in the chart's summary for screen readers, as a bar and as a table row), and the template's loops took most of the
+page's time. The texts are the template's, with the same message ids (a ``blocktranslate`` of ``{{ counter }}`` is
+``%(counter)s``); every text from the data is escaped. Counts and shares are whole numbers, written as they are (as
+the template wrote them: the project does not group thousands)."""
 
 from django import template
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -27,104 +27,87 @@ def shown(text) -> str:
     return shown_text(text) if isinstance(text, str) else text
 
 
-@register.simple_tag
-def chart_summary(options) -> str:
+def _chart_summary(options) -> str:
     """What the chart shows, for its ``aria-label``: "Yes 12 (40%); No 18 (60%)"."""
     return "; ".join(f"{option.label} {option.count} ({option.whole_percent}%)" for option in options)
 
 
-@register.simple_tag
-def chart_rows(options) -> str:
+def _chart_rows(options) -> str:
     """One bar per option: its label, the bar (hidden from screen readers: the summary and the table say it) and
     its count and share."""
-    return format_html_join(
-        "\n",
-        '<div class="result-chart-row">\n<span class="result-chart-label">{}</span>\n<svg class="result-bar" '
-        'viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false" aria-hidden="true"><rect '
-        'class="result-bar-track" width="100" height="10"/><rect class="result-bar-fill" width="{}" height="10"/>'
-        '</svg>\n<span class="result-chart-value">{} · {}%</span>\n</div>',
-        ((option.label, option.bar, option.count, option.whole_percent) for option in options),
+    return "\n".join(
+        f'<div class="result-chart-row">\n<span class="result-chart-label">{escape(option.label)}</span>\n'
+        '<svg class="result-bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false" aria-hidden="true">'
+        f'<rect class="result-bar-track" width="100" height="10"/><rect class="result-bar-fill" width="{option.bar}" '
+        f'height="10"/></svg>\n<span class="result-chart-value">{option.count} · {option.whole_percent}%</span>\n</div>'
+        for option in options
     )
 
 
-@register.simple_tag
-def table_rows(options) -> str:
+def _table_rows(options) -> str:
     """One table row per option: its label, count and share."""
-    return format_html_join(
-        "\n",
-        '<tr>\n<th scope="row" class="fw-normal">{}</th>\n<td class="text-end">{}</td>\n'
-        '<td class="text-end">{}%</td>\n</tr>',
-        ((option.label, option.count, option.whole_percent) for option in options),
+    return "\n".join(
+        f'<tr>\n<th scope="row" class="fw-normal">{escape(option.label)}</th>\n<td class="text-end">{option.count}'
+        f'</td>\n<td class="text-end">{option.whole_percent}%</td>\n</tr>'
+        for option in options
     )
 
 
-def _text_answers(result, programme_pk: int, round_pk: int) -> SafeString:
+def _text_answers(result, programme_pk: int, round_pk: int) -> str:
     if not result.texts:
-        return format_html(
-            '<p class="text-body-secondary">{}</p>', gettext("Nobody has written an answer to this question.")
-        )
+        return f'<p class="text-body-secondary">{escape(gettext("Nobody has written an answer to this question."))}</p>'
     items = []
     for answer in result.texts:
         signature = ""
         if answer.name:
-            signature = format_html(
-                '<p class="small text-body-secondary mb-0">{}{}{}</p>',
-                answer.name,
-                format_html(", {}", answer.group) if answer.group else "",
-                format_html(
-                    ", {}", formats.date_format(timezone.localtime(answer.submitted_at), "SHORT_DATETIME_FORMAT")
+            group = f", {escape(answer.group)}" if answer.group else ""
+            when = ""
+            if answer.submitted_at:
+                when = ", " + escape(
+                    formats.date_format(timezone.localtime(answer.submitted_at), "SHORT_DATETIME_FORMAT")
                 )
-                if answer.submitted_at
-                else "",
-            )
+            signature = f'<p class="small text-body-secondary mb-0">{escape(answer.name)}{group}{when}</p>'
+        text = linebreaksbr(answer.text, autoescape=True)
         items.append(
-            format_html(
-                '<li class="text-answer border-start border-3 ps-3 mb-3"><p class="mb-1">{}</p>{}</li>',
-                linebreaksbr(answer.text, autoescape=True),
-                signature,
-            )
+            f'<li class="text-answer border-start border-3 ps-3 mb-3"><p class="mb-1">{text}</p>{signature}</li>'
         )
     more = ""
     if result.more_texts:
-        more = format_html(
-            '<p><a href="{}">{}<span class="visually-hidden"> {} “{}”</span></a></p>',
-            reverse("surveys:results_text", args=[programme_pk, round_pk, result.question.pk]),
-            counted("Show all %(counter)s answer", "Show all %(counter)s answers", result.answered),
-            gettext("to"),
-            shown(result.question.text),
-        )
-    return format_html('<ul class="list-unstyled text-answers mb-2">{}</ul>{}', mark_safe("".join(items)), more)
+        link = escape(reverse("surveys:results_text", args=[programme_pk, round_pk, result.question.pk]))
+        label = escape(counted("Show all %(counter)s answer", "Show all %(counter)s answers", result.answered))
+        to, question = escape(gettext("to")), escape(shown(result.question.text))
+        more = f'<p><a href="{link}">{label}<span class="visually-hidden"> {to} “{question}”</span></a></p>'
+    return f'<ul class="list-unstyled text-answers mb-2">{"".join(items)}</ul>{more}'
 
 
-def _answer_numbers(result) -> SafeString:
-    caption = mark_safe(gettext("Answers to “%(question)s”") % {"question": escape(shown(result.question.text))})
+def _answer_numbers(result) -> str:
+    caption = gettext("Answers to “%(question)s”") % {"question": escape(shown(result.question.text))}
     mean = ""
     if result.mean is not None:
-        mean = format_html(
-            '<tr><th scope="row">{}</th><td class="text-end">{}</td><td></td></tr>',
-            gettext("Mean"),
-            floatformat(result.mean, 1),
+        mean = (
+            f'<tr><th scope="row">{escape(gettext("Mean"))}</th><td class="text-end">'
+            f"{escape(floatformat(result.mean, 1))}</td><td></td></tr>"
         )
-    return format_html(
-        '<div class="result-chart" role="img" aria-label="{}: {}">{}</div>'
-        '<details class="result-numbers mt-2"><summary>{}</summary><div class="table-responsive" tabindex="0">'
-        '<table class="table table-sm w-auto mt-2"><caption class="caption-top">{}</caption><thead><tr>'
-        '<th scope="col">{}</th><th scope="col" class="text-end">{}</th><th scope="col" class="text-end">{}</th>'
-        "</tr></thead><tbody>{}</tbody><tfoot>"
-        '<tr><th scope="row">{}</th><td class="text-end">{}</td><td></td></tr>{}'
-        "</tfoot></table></div></details>",
-        gettext("Chart of the answers"),
-        chart_summary(result.options),
-        chart_rows(result.options),
-        gettext("Show the numbers as a table"),
-        caption,
-        gettext("Answer"),
-        gettext("People"),
-        gettext("Share"),
-        table_rows(result.options),
-        gettext("Answered this question"),
-        formats.localize(result.answered),
-        mean,
+    words = {
+        key: escape(gettext(text))
+        for key, text in (
+            ("chart", "Chart of the answers"),
+            ("show", "Show the numbers as a table"),
+            ("answer", "Answer"),
+            ("people", "People"),
+            ("share", "Share"),
+            ("answered", "Answered this question"),
+        )
+    }
+    return (
+        f'<div class="result-chart" role="img" aria-label="{words["chart"]}: {escape(_chart_summary(result.options))}">'
+        f"{_chart_rows(result.options)}</div>"
+        f'<details class="result-numbers mt-2"><summary>{words["show"]}</summary><div class="table-responsive" '
+        f'tabindex="0"><table class="table table-sm w-auto mt-2"><caption class="caption-top">{caption}</caption>'
+        f'<thead><tr><th scope="col">{words["answer"]}</th><th scope="col" class="text-end">{words["people"]}</th>'
+        f'<th scope="col" class="text-end">{words["share"]}</th></tr></thead><tbody>{_table_rows(result.options)}'
+        f'</tbody><tfoot><tr><th scope="row">{words["answered"]}</th><td class="text-end">'
+        f"{escape(formats.localize(result.answered))}</td><td></td></tr>{mean}</tfoot></table></div></details>"
     )
 
 
@@ -145,14 +128,10 @@ def question_result(result, number: int, programme_pk: int, round_pk: int) -> Sa
     elif result.answered:
         body = _answer_numbers(result)
     else:
-        body = format_html('<p class="text-body-secondary">{}</p>', gettext("Nobody has answered this question."))
-    return format_html(
-        '<article class="result-question border-top pt-3 mb-4" aria-labelledby="question-{}">'
-        '<h3 class="h6" id="question-{}">{}. {}</h3><p class="small text-body-secondary mb-2">{}</p>{}</article>',
-        result.question.pk,
-        result.question.pk,
-        number,
-        shown(result.question.text),
-        " · ".join(facts),
-        body,
+        body = f'<p class="text-body-secondary">{escape(gettext("Nobody has answered this question."))}</p>'
+    pk = result.question.pk
+    return mark_safe(
+        f'<article class="result-question border-top pt-3 mb-4" aria-labelledby="question-{pk}">'
+        f'<h3 class="h6" id="question-{pk}">{number}. {escape(shown(result.question.text))}</h3>'
+        f'<p class="small text-body-secondary mb-2">{escape(" · ".join(facts))}</p>{body}</article>'
     )

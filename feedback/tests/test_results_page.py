@@ -399,3 +399,27 @@ def test_times_of_a_named_round_are_shown_in_the_coordinators_zone(world, open_m
     in_tokyo = timezone.localtime(answered_at, zoneinfo.ZoneInfo("Asia/Tokyo"))
     assert f"Max Mentee, Group A, {date_format(in_tokyo, 'SHORT_DATETIME_FORMAT')}" in page
     assert "Times are shown in your time zone (Asia/Tokyo)." in page
+
+
+def test_every_text_from_the_answers_and_the_questions_is_escaped():
+    from feedback.models import Question, QuestionKind
+    from feedback.services.results import Option, QuestionResult, TextAnswer
+    from feedback.templatetags.feedback import question_result
+
+    chosen = QuestionResult(
+        question=Question(pk=7, text="<b>Which?</b>", kind=QuestionKind.SINGLE, choices=["<i>A</i> & B"]),
+        answered=2,
+        options=[Option("<i>A</i> & B", 2, 100.0)],
+    )
+    page = str(question_result(chosen, 1, 1, 1))
+    assert "<b>" not in page and "<i>" not in page
+    assert "&lt;b&gt;Which?&lt;/b&gt;" in page and page.count("&lt;i&gt;A&lt;/i&gt; &amp; B") == 3  # summary, bar, row
+    written = QuestionResult(
+        question=Question(pk=8, text="Why?", kind=QuestionKind.LONG_TEXT),
+        answered=3,
+        texts=[TextAnswer(text="<script>x</script>\nline two", name="<b>Ann</b>", group="G & H")],
+    )
+    page = str(question_result(written, 2, 1, 1))
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;<br>line two" in page
+    assert "&lt;b&gt;Ann&lt;/b&gt;, G &amp; H" in page
+    assert "Show all 3 answers" in page  # two more than shown
