@@ -2,10 +2,10 @@
 results, ``{% group_row %}`` of the dashboard), with the message ids of the template tags they replace."""
 
 from django.utils import formats
-from django.utils.translation import ngettext
 
 
-def counted(singular: str, plural: str, number: int) -> str:
-    """A template's ``{% blocktranslate count counter=number %}``, with the same message ids: ``{{ counter }}`` in
-    the template is ``%(counter)s`` here."""
-    return ngettext(singular, plural, number) % {"counter": formats.localize(number)}
+def counted(text: str, number: int) -> str:
+    """A template's ``{% blocktranslate count counter=number %}``: ``text`` is ``ngettext(singular, plural, number)``
+    with the template's message ids (``{{ counter }}`` in the template is ``%(counter)s`` here), called where it is
+    written so that makemessages finds them."""
+    return text % {"counter": formats.localize(number)}

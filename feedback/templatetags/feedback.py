@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from feedback.defaults import shown as shown_text
 from mentoring.texts import counted
@@ -55,7 +55,8 @@ def _table_rows(options) -> str:
 
 def _text_answers(result, programme_pk: int, round_pk: int) -> str:
     if not result.texts:
-        return f'<p class="text-body-secondary">{escape(gettext("Nobody has written an answer to this question."))}</p>'
+        nobody = escape(gettext("Nobody has written an answer to this question."))
+        return f'<p class="text-body-secondary">{nobody}</p>'
     items = []
     for answer in result.texts:
         signature = ""
@@ -74,7 +75,12 @@ def _text_answers(result, programme_pk: int, round_pk: int) -> str:
     more = ""
     if result.more_texts:
         link = escape(reverse("surveys:results_text", args=[programme_pk, round_pk, result.question.pk]))
-        label = escape(counted("Show all %(counter)s answer", "Show all %(counter)s answers", result.answered))
+        label = escape(
+            counted(
+                ngettext("Show all %(counter)s answer", "Show all %(counter)s answers", result.answered),
+                result.answered,
+            )
+        )
         to, question = escape(gettext("to")), escape(shown(result.question.text))
         more = f'<p><a href="{link}">{label}<span class="visually-hidden"> {to} “{question}”</span></a></p>'
     return f'<ul class="list-unstyled text-answers mb-2">{"".join(items)}</ul>{more}'
@@ -84,20 +90,18 @@ def _answer_numbers(result) -> str:
     caption = gettext("Answers to “%(question)s”") % {"question": escape(shown(result.question.text))}
     mean = ""
     if result.mean is not None:
+        label = escape(gettext("Mean"))
         mean = (
-            f'<tr><th scope="row">{escape(gettext("Mean"))}</th><td class="text-end">'
-            f"{escape(floatformat(result.mean, 1))}</td><td></td></tr>"
+            f'<tr><th scope="row">{label}</th><td class="text-end">{escape(floatformat(result.mean, 1))}</td>'
+            "<td></td></tr>"
         )
-    words = {
-        key: escape(gettext(text))
-        for key, text in (
-            ("chart", "Chart of the answers"),
-            ("show", "Show the numbers as a table"),
-            ("answer", "Answer"),
-            ("people", "People"),
-            ("share", "Share"),
-            ("answered", "Answered this question"),
-        )
+    words = {  # each gettext written out, for makemessages
+        "chart": escape(gettext("Chart of the answers")),
+        "show": escape(gettext("Show the numbers as a table")),
+        "answer": escape(gettext("Answer")),
+        "people": escape(gettext("People")),
+        "share": escape(gettext("Share")),
+        "answered": escape(gettext("Answered this question")),
     }
     return (
         f'<div class="result-chart" role="img" aria-label="{words["chart"]}: {escape(_chart_summary(result.options))}">'
@@ -115,7 +119,7 @@ def _answer_numbers(result) -> str:
 def question_result(result, number: int, programme_pk: int, round_pk: int) -> SafeString:
     """One question's results: its heading, how many answered (and the mean), then the written answers, or the chart
     and the table of the options, or a line saying nobody answered."""
-    facts = [counted("%(counter)s answer", "%(counter)s answers", result.answered)]
+    facts = [counted(ngettext("%(counter)s answer", "%(counter)s answers", result.answered), result.answered)]
     if result.mean is not None:
         facts.append(
             gettext("Mean: %(mean)s out of %(top)s")
@@ -128,7 +132,8 @@ def question_result(result, number: int, programme_pk: int, round_pk: int) -> Sa
     elif result.answered:
         body = _answer_numbers(result)
     else:
-        body = f'<p class="text-body-secondary">{escape(gettext("Nobody has answered this question."))}</p>'
+        nobody = escape(gettext("Nobody has answered this question."))
+        body = f'<p class="text-body-secondary">{nobody}</p>'
     pk = result.question.pk
     return mark_safe(
         f'<article class="result-question border-top pt-3 mb-4" aria-labelledby="question-{pk}">'

@@ -27,7 +27,8 @@ def mentor_rating(profile: MentorProfile) -> SafeString:
     """The average of the coordinators' ratings and how many there are, or that there are none yet. ``profile``
     carries ``average_rating`` and ``feedback_count`` (``programmes.services.bank.with_figures``)."""
     if profile.average_rating is None:
-        return mark_safe(f'<span class="text-body-secondary">{escape(gettext("None yet"))}</span>')
+        none_yet = escape(gettext("None yet"))
+        return mark_safe(f'<span class="text-body-secondary">{none_yet}</span>')
     text = ngettext(
         "%(rating)s of 5 (%(counter)s entry)", "%(rating)s of 5 (%(counter)s entries)", profile.feedback_count
     ) % {"rating": floatformat(profile.average_rating, 1), "counter": formats.localize(profile.feedback_count)}

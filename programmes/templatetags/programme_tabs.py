@@ -70,7 +70,8 @@ def programme_tabs(context) -> SafeString:
         items.append(
             f'<li class="nav-item"><a class="nav-link{active}"{aria} href="{link}">{escape(tab.label)}</a></li>'
         )
+    label = escape(gettext("Programme sections"))
     return mark_safe(
-        f'<nav aria-label="{escape(gettext("Programme sections"))}" class="mb-4">'
+        f'<nav aria-label="{label}" class="mb-4">'
         f'<ul class="nav nav-pills flex-wrap gap-1 programme-tabs">{"".join(items)}</ul></nav>'
     )

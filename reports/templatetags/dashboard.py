@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from groups.models import VersionStatus
 from mentoring.texts import counted
@@ -39,7 +39,7 @@ def group_rows(rows: Iterable[GroupHealth]) -> SafeString:
 
 def _row(row: GroupHealth, words: dict[str, str]) -> str:
     mentors = escape(", ".join(row.mentors)) if row.mentors else words["no mentor"]
-    mentees = escape(counted("%(counter)s mentee", "%(counter)s mentees", row.mentees))
+    mentees = escape(counted(ngettext("%(counter)s mentee", "%(counter)s mentees", row.mentees), row.mentees))
     if row.risks:
         risks = "".join(f'<li><span aria-hidden="true">⚠</span> {escape(label)}</li>' for label in row.risk_labels)
         risks = f'<ul class="list-unstyled mb-0 small text-danger-emphasis">{risks}</ul>'
@@ -47,7 +47,7 @@ def _row(row: GroupHealth, words: dict[str, str]) -> str:
         risks = f'<span class="text-body-secondary">{words["no"]}</span>'
     sessions = f"{row.held} / {row.planned}"
     if row.scheduled:
-        to_come = escape(counted("%(counter)s to come", "%(counter)s to come", row.scheduled))
+        to_come = escape(counted(ngettext("%(counter)s to come", "%(counter)s to come", row.scheduled), row.scheduled))
         sessions += f'<br><span class="small text-body-secondary">{to_come}</span>'
     attendance = f"{row.attendance_percent}%" if row.attendance_percent is not None else NONE
     if row.last_held:
