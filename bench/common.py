@@ -69,40 +69,40 @@ def database_name(database_url: str) -> str:
     return name
 
 
+def admin_sql(database_url: str, *statements: str, params: list | None = None) -> list[tuple]:
+    """Runs the statements, in order, on the server of the url as its administrator (outside any transaction), and
+    returns the rows of the last one (none for a statement without rows). ``params`` go with the last statement."""
+    connection = admin_connection(database_url)
+    try:
+        with connection.cursor() as cursor:
+            for statement in statements[:-1]:
+                cursor.execute(statement)
+            cursor.execute(statements[-1], params)
+            return cursor.fetchall() if cursor.description else []
+    finally:
+        connection.close()
+
+
 def recreate_database(database_url: str) -> None:
     """Drops the PostgreSQL database of the url if it exists and creates it empty, set up as docs/deploy.md sets up
     a production database (``configure_database``)."""
     name = database_name(database_url)
-    connection = admin_connection(database_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        connection.close()
+    admin_sql(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     configure_database(database_url)
 
 
 def configure_database(database_url: str) -> None:
     """The production guide's setting for a database on SSDs (docs/deploy.md, "Create the database"), which the
     benchmarks measure with. New connections take it."""
-    connection = admin_connection(database_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'ALTER DATABASE "{database_name(database_url)}" SET random_page_cost = 1.1')
-    finally:
-        connection.close()
+    admin_sql(database_url, f'ALTER DATABASE "{database_name(database_url)}" SET random_page_cost = 1.1')
 
 
 def database_exists(database_url: str) -> bool:
     """Whether the PostgreSQL database of the url exists."""
-    connection = admin_connection(database_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database_name(database_url)])
-            return cursor.fetchone() is not None
-    finally:
-        connection.close()
+    found = admin_sql(
+        database_url, "SELECT 1 FROM pg_database WHERE datname = %s", params=[database_name(database_url)]
+    )
+    return bool(found)
 
 
 def drop_database(database_url: str) -> None:
@@ -110,12 +110,7 @@ def drop_database(database_url: str) -> None:
     from django.db import connections
 
     connections.close_all()
-    connection = admin_connection(database_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{database_name(database_url)}" WITH (FORCE)')
-    finally:
-        connection.close()
+    admin_sql(database_url, f'DROP DATABASE IF EXISTS "{database_name(database_url)}" WITH (FORCE)')
 
 
 class Counting:
