@@ -14,10 +14,65 @@ from __future__ import annotations
 
 from django import forms, template
 from django.forms.boundfield import BoundField
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
+
+WIDGETS = "django/forms/widgets/"
+INPUTS = {f"{WIDGETS}{name}.html" for name in ("text", "email", "number", "url", "password", "hidden", "checkbox")}
+INPUTS |= {f"{WIDGETS}{name}.html" for name in ("date", "datetime", "time", "search", "tel")}
+SELECT, OPTION, TEXTAREA = f"{WIDGETS}select.html", f"{WIDGETS}select_option.html", f"{WIDGETS}textarea.html"
+
+
+def _widget(field: BoundField, attrs: dict) -> SafeString:
+    """``field.as_widget(attrs=attrs)``, written in Python for Django's own input, select and textarea templates
+    (which it writes exactly as they do: tests/test_bootstrap_fields.py compares them); any other widget, another
+    form renderer or a localized field goes through the templates."""
+    widget = field.field.widget
+    template = widget.template_name
+    if (
+        template not in INPUTS | {SELECT, TEXTAREA}
+        or type(field.form.renderer) is not DjangoTemplates
+        or field.field.localize
+    ):
+        return field.as_widget(attrs=attrs)
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    name = escape(context["name"])
+    if template == TEXTAREA:
+        value = conditional_escape(context["value"]) if context["value"] else ""
+        return mark_safe(f'<textarea name="{name}"{_attrs(context["attrs"])}>\n{value}</textarea>')
+    if template == SELECT:
+        parts = [f'<select name="{name}"{_attrs(context["attrs"])}>']
+        for group_name, options, _index in context["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                if option["template_name"] != OPTION:
+                    return field.as_widget(attrs=attrs)
+                parts.append(
+                    f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+    value = "" if context["value"] is None else f' value="{escape(context["value"])}"'
+    return mark_safe(f'<input type="{escape(context["type"])}" name="{name}"{value}{_attrs(context["attrs"])}>')
+
+
+def _attrs(attrs: dict) -> str:
+    """Django's ``django/forms/widgets/attrs.html``: `` name="value"``, a bare name for True, nothing for False."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
 def _classes(field: BoundField, bootstrap: str) -> str:
@@ -108,7 +163,7 @@ def _choices(field: BoundField) -> SafeString:
 def bs_field(field: BoundField) -> SafeString:
     """One field, as ``{{ field|as_crispy_field }}`` renders it."""
     if field.is_hidden:
-        return field.as_widget()
+        return _widget(field, {})
     widget = field.field.widget
     css = field.css_classes()
     if isinstance(widget, forms.CheckboxInput):
@@ -118,7 +173,7 @@ def bs_field(field: BoundField) -> SafeString:
             '<label for="{}" class="form-check-label{}">{}</label>{}{}</div></div>',
             field.auto_id,
             f" {css}" if css else "",
-            field.as_widget(attrs={"class": _classes(field, "form-check-input")}),
+            _widget(field, {"class": _classes(field, "form-check-input")}),
             field.id_for_label,
             required,
             _label(field),
@@ -153,7 +208,7 @@ def bs_field(field: BoundField) -> SafeString:
         "{}{}{}{}{}</div>",
         wrapper,
         label,
-        field.as_widget(attrs={"class": _classes(field, bootstrap)}),
+        _widget(field, {"class": _classes(field, bootstrap)}),
         _errors(field),
         _help(field),
     )

@@ -62,3 +62,56 @@ def test_a_mistake_is_named_by_the_field_and_shown_next_to_it():
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_text_helptext id_text_error"' in html
     assert '<div id="id_text_error" class="invalid-feedback"><p id="error_1_id_text"><strong>' in html
+
+
+class Widgets(forms.Form):
+    """Every widget ``_widget`` writes itself, with values that need escaping, grouped choices and each kind of
+    attribute (a value, True, False)."""
+
+    text = forms.CharField(help_text="Help.", widget=forms.TextInput(attrs={"placeholder": 'a "b" <c>', "x": False}))
+    email = forms.EmailField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
+    password = forms.CharField(widget=forms.PasswordInput(render_value=True), required=False)
+    number = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"min": 0, "data-on": True}))
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    when = forms.DateTimeField(required=False)
+    hour = forms.TimeField(required=False)
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    tick = forms.BooleanField(required=False)
+    choice = forms.ChoiceField(choices=[("", "—"), ("a&b", "A & <B>"), ("Group <1>", [("c", "C"), ("d", "D")])])
+    number_choice = forms.TypedChoiceField(choices=[(1, "One"), (2, "Two")], coerce=int, required=False)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {
+            "text": 'It\'s <b>"bold"</b> & more',
+            "email": "a@example.org",
+            "url": "https://example.org/?a=1&b=2",
+            "password": "p<w>",
+            "number": "7",
+            "day": "2026-11-27",
+            "when": "2026-11-27 10:00",
+            "hour": "10:00",
+            "hidden": "<x>",
+            "tick": "on",
+            "choice": "c",
+            "number_choice": "2",
+            "notes": "Line one\nline <two> & three",
+        },
+        {"number": "not a number", "choice": "nonsense", "day": "tomorrow"},
+    ],
+)
+def test_widgets_written_in_python_are_djangos_to_the_character(data):
+    from groups.templatetags.bootstrap_fields import _widget
+
+    form = Widgets(data, initial={"text": "Initial <text>", "tick": True, "notes": "Start & go"})
+    if data is not None:
+        form.is_valid()
+    for field in form:
+        for attrs in ({}, {"class": "textinput form-control is-invalid"}):
+            assert str(_widget(field, dict(attrs))) == str(field.as_widget(attrs=dict(attrs))), field.name
