@@ -91,11 +91,25 @@ def draft(applications: list[Application]) -> dict[str, str]:
     }
 
 
-def wishes_of(group: MentoringGroup) -> GroupWishes:
+def wishes_of(group: MentoringGroup, mentee_ids: Iterable[int] | None = None) -> GroupWishes:
     """The group's wishes as saved or, before they are, the draft from its members' applications, unsaved: reading
-    the wishes creates nothing (``start_wishes`` saves the draft when someone changes or agrees to it)."""
+    the wishes creates nothing (``start_wishes`` saves the draft when someone changes or agrees to it). A caller
+    that has the current mentees passes their ids (``mentee_ids``), and the draft takes a query less."""
     existing = GroupWishes.objects.filter(group=group).first()
-    return existing or GroupWishes(group=group, **draft(member_applications([group], goal_areas=False)[group.pk]))
+    if existing is not None:
+        return existing
+    if mentee_ids is None:
+        applications = member_applications([group], goal_areas=False)[group.pk]
+    else:
+        applications = list(
+            Application.objects.filter(
+                programme_id=group.programme_id,
+                applicant_id__in=list(mentee_ids),
+                role=Role.MENTEE,
+                status=ApplicationStatus.ACCEPTED,
+            ).order_by("applicant_id")
+        )
+    return GroupWishes(group=group, **draft(applications))
 
 
 def start_wishes(group: MentoringGroup) -> GroupWishes:

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import GroupKind, GroupRole, GroupWishes, WishesAgreement
-from groups.services.wishes import OutdatedVersion, agree, start_wishes, update_wishes
+from groups.services.wishes import OutdatedVersion, agree, start_wishes, update_wishes, wishes_of
 from mentoring.tests.factories import MentoringGroupFactory, UserFactory, accepted_mentee, add_to_group
 from mentoring.tests.querycount import count_queries
 from programmes.models import GenderPreference, Programme, ProgrammeStatus
@@ -66,7 +66,10 @@ def test_the_wishes_are_drafted_from_the_members_applications(world):
             **answer,
         )
         add_to_group(group, person, GroupRole.MENTEE)
+    unsaved = wishes_of(group, mentee_ids=group.memberships.values_list("user_id", flat=True))
     wishes = start_wishes(group)
+    for name in ("mentor_kind", "background", "support", "languages", "gender_preference", "age_preference"):
+        assert getattr(unsaved, name) == getattr(wishes, name) == getattr(wishes_of(group), name), name
     assert wishes.languages == "English, Arabic"  # the languages all of them speak
     assert wishes.gender_preference == GenderPreference.WOMAN  # two of three
     assert wishes.age_preference == ""  # no majority

@@ -84,7 +84,7 @@ def _mentor_led(request: HttpRequest, group: MentoringGroup, mentors: list, ment
     pending = None
     if not mentors:
         pending = group.mentor_assignments.filter(status=AssignmentStatus.PENDING).select_related("mentor").first()
-    wishes = wishes_of(group)
+    wishes = wishes_of(group, mentee_ids=[membership.user_id for membership in mentees])
     agreed = agreement(wishes, [membership.user for membership in mentees])
     i_am_mentee = any(membership.user_id == request.user.pk for membership in mentees)
     return {
