@@ -10,7 +10,11 @@ The ``.po`` file is read with the small parser below, so the tests need nothing 
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +23,8 @@ from string import Formatter
 import pytest
 from django.conf import settings
 from django.utils import translation
+
+from conftest import UNDER_CI
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 COUNT_NAMES = {"count", "counter"}  # the number a plural is chosen by; msgstr[0] ("one …") may leave it out
@@ -294,3 +300,39 @@ def test_the_compiled_catalogue_matches_the_po_file(language):
         f"locale/{language}/LC_MESSAGES/django.mo is out of date; run "
         "`DEBUG=1 .venv/bin/python manage.py compilemessages --ignore=.venv`:\n" + "\n".join(stale[:20])
     )
+
+
+# The catalogue and the sources --------------------------------------------------------------------------------
+
+COPIED = shutil.ignore_patterns(".git", ".venv", "var", "node_modules", "__pycache__", "*.pyc", "*.mo", "static")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_catalogue_has_every_message_of_the_sources_and_no_other(language, tmp_path):
+    """``make messages`` run on a copy of the sources finds the catalogue's messages, no more and no fewer: a
+    message the sources use but the catalogue lacks is shown in English (for example a ``gettext`` inside an f-string,
+    which makemessages cannot see), and one the catalogue keeps but no source uses is a leftover."""
+    if shutil.which("xgettext") is None:
+        message = "xgettext (GNU gettext) is not installed; `make messages` needs it"
+        if UNDER_CI:
+            pytest.fail(f"{message}, and CI requires it")
+        pytest.skip(message)
+    copy = tmp_path / "project"
+    shutil.copytree(settings.BASE_DIR, copy, ignore=COPIED)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--locale", language, "--ignore=.venv", "--ignore=var"],
+        cwd=copy,
+        env={**os.environ, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+    def messages(path: Path) -> set[tuple]:
+        return {(entry.msgctxt, entry.msgid, entry.msgid_plural) for entry in parse_po(path) if entry.msgid}
+
+    found = messages(copy / "locale" / language / "LC_MESSAGES" / "django.po")
+    kept = messages(catalogue(language))
+    assert found - kept == set(), "messages of the sources missing from the catalogue: run `make messages`"
+    assert kept - found == set(), "messages in the catalogue that no source uses: run `make messages`"
