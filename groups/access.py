@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest
 
 from groups.models import GroupMembership, Meeting, MentorAssignment, MentoringGroup
-from mentoring.navigation import known_in_a_group, known_to_coordinate
+from mentoring.navigation import coordinating, known_in_a_group, known_to_coordinate
 from programmes.models import MembershipStatus, ProgrammeMembership, Role
 
 COORDINATOR = "coordinator"
@@ -46,9 +46,7 @@ class GroupAccess:
 
 def group_for(request: HttpRequest, pk: int, *, roles: Iterable[str] = (MEMBER, COORDINATOR)) -> GroupAccess:
     user_id = request.user.pk
-    coordinating = ProgrammeMembership.objects.filter(
-        user_id=user_id, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
-    )
+    coordinator = coordinating(user_id)
     group = (
         MentoringGroup.objects.filter(pk=pk)
         .select_related("programme")
@@ -59,9 +57,9 @@ def group_for(request: HttpRequest, pk: int, *, roles: Iterable[str] = (MEMBER, 
                 .order_by()  # one at most; without the default order's joins
                 .values("role")[:1]
             ),
-            i_coordinate=Exists(coordinating.filter(programme=OuterRef("programme"))),
+            i_coordinate=Exists(coordinator.filter(programme=OuterRef("programme"))),
             # For the navigation, which then asks nothing more.
-            coordinating_anywhere=Exists(coordinating),
+            coordinating_anywhere=Exists(coordinator),
         )
         .first()
     )

@@ -18,6 +18,16 @@ class Overview:
     in_groups: bool  # a current member of at least one group
 
 
+def coordinating(user_id: int):
+    """The person's active coordinator memberships: whether they coordinate a programme, and which."""
+    return ProgrammeMembership.objects.filter(user_id=user_id, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE)
+
+
+def in_a_group(user_id: int) -> Exists:
+    """Whether the person is a current member of a group, as an expression a door's query can carry."""
+    return Exists(GroupMembership.objects.current().filter(user_id=user_id))
+
+
 def overview_for(request: HttpRequest) -> Overview:
     """One small query, made at most once per request, for what the request has not found out already: a
     programme's door that found the person coordinating it (``known_to_coordinate``), a group's door that found
@@ -27,12 +37,7 @@ def overview_for(request: HttpRequest) -> Overview:
         return cached
     user_id = request.user.pk
     known = {"coordinates": getattr(request, "_coordinates", None), "in_groups": getattr(request, "_in_groups", None)}
-    checks = {
-        "coordinates": Exists(
-            ProgrammeMembership.objects.filter(user_id=user_id, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE)
-        ),
-        "in_groups": Exists(GroupMembership.objects.current().filter(user_id=user_id)),
-    }
+    checks = {"coordinates": Exists(coordinating(user_id)), "in_groups": in_a_group(user_id)}
     unknown = {name: check for name, check in checks.items() if known[name] is None}
     if unknown:
         known |= get_user_model().objects.filter(pk=user_id).values(**unknown).get()

@@ -15,8 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import User
-from groups.models import GroupMembership
-from mentoring.navigation import known_in_a_group, known_to_coordinate, overview_for
+from mentoring.navigation import coordinating, in_a_group, known_in_a_group, known_to_coordinate, overview_for
 from programmes.models import MembershipStatus, MentorProfile, Programme, ProgrammeMembership, Role
 
 
@@ -30,15 +29,11 @@ class ProgrammeAccess:
         return Role.COORDINATOR in self.roles
 
 
-def _in_a_group(request: HttpRequest) -> Exists:
-    return Exists(GroupMembership.objects.current().filter(user_id=request.user.pk))
-
-
 def programme_for(request: HttpRequest, pk: int, *, roles: Iterable[str] = (Role.COORDINATOR,)) -> ProgrammeAccess:
     memberships = list(
         ProgrammeMembership.objects.filter(programme_id=pk, user_id=request.user.pk, status=MembershipStatus.ACTIVE)
         .select_related("programme")
-        .annotate(in_a_group=_in_a_group(request))  # for the navigation, which then asks nothing more of a coordinator
+        .annotate(in_a_group=in_a_group(request.user.pk))  # for the navigation: it asks a coordinator nothing more
     )
     if not memberships:
         raise Http404("No such programme.")
@@ -89,11 +84,9 @@ class BankAccess:
 def bank_for(request: HttpRequest) -> BankAccess:
     """The door to the mentor data bank: open to anyone who coordinates a programme, 403 for everyone else."""
     rows = list(
-        ProgrammeMembership.objects.filter(
-            user_id=request.user.pk, role=Role.COORDINATOR, status=MembershipStatus.ACTIVE
-        )
+        coordinating(request.user.pk)
         .order_by()
-        .values_list("programme_id", _in_a_group(request))  # the navigation's second question, answered here
+        .values_list("programme_id", in_a_group(request.user.pk))  # the navigation's second question, answered here
     )
     if not rows:
         raise PermissionDenied

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -63,19 +64,24 @@ def member_applications(groups: Iterable[MentoringGroup], *, goal_areas: bool = 
     found: dict[int, list[Application]] = {group.pk: [] for group in groups}
     if not by_user:
         return found
-    applications = Application.objects.filter(
-        programme_id__in={programme for programme, _ in by_user},
-        applicant_id__in={user for _, user in by_user},
-        role=Role.MENTEE,
-        status=ApplicationStatus.ACCEPTED,
-    )
+    applications = _accepted_mentees({programme for programme, _ in by_user}, {user for _, user in by_user})
     if goal_areas:
         applications = applications.prefetch_related("goal_areas")
-    for application in applications.order_by("applicant_id"):
+    for application in applications:
         group_id = by_user.get((application.programme_id, application.applicant_id))
         if group_id is not None:
             found[group_id].append(application)
     return found
+
+
+def _accepted_mentees(programme_ids: Iterable[int], user_ids: Iterable[int]) -> QuerySet[Application]:
+    """The accepted mentee applications of these people to these programmes, by applicant."""
+    return Application.objects.filter(
+        programme_id__in=list(programme_ids),
+        applicant_id__in=list(user_ids),
+        role=Role.MENTEE,
+        status=ApplicationStatus.ACCEPTED,
+    ).order_by("applicant_id")
 
 
 def draft(applications: list[Application]) -> dict[str, str]:
@@ -101,14 +107,7 @@ def wishes_of(group: MentoringGroup, mentee_ids: Iterable[int] | None = None) ->
     if mentee_ids is None:
         applications = member_applications([group], goal_areas=False)[group.pk]
     else:
-        applications = list(
-            Application.objects.filter(
-                programme_id=group.programme_id,
-                applicant_id__in=list(mentee_ids),
-                role=Role.MENTEE,
-                status=ApplicationStatus.ACCEPTED,
-            ).order_by("applicant_id")
-        )
+        applications = list(_accepted_mentees([group.programme_id], mentee_ids))
     return GroupWishes(group=group, **draft(applications))
 
 

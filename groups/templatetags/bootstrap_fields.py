@@ -67,7 +67,8 @@ def _widget(field: BoundField, attrs: dict) -> SafeString:
 
 
 def _attrs(attrs: dict) -> str:
-    """Django's ``django/forms/widgets/attrs.html``: `` name="value"``, a bare name for True, nothing for False."""
+    """Django's ``django/forms/widgets/attrs.html`` (and crispy's ``bootstrap5/layout/attrs.html``, which says the
+    same): `` name="value"``, a bare name for True, nothing for False."""
     return "".join(
         f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
         for name, value in attrs.items()
@@ -115,20 +116,6 @@ def _errors(field: BoundField) -> SafeString:
     return format_html('<div id="{}_error" class="invalid-feedback">{}</div>', field.errors.field_id, items)
 
 
-def _option_attrs(attrs: dict) -> SafeString:
-    """Attributes as crispy's ``bootstrap5/layout/attrs.html`` writes them: ``name="value"``, a bare name for True,
-    nothing for False."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
-
-
 def _choices(field: BoundField) -> SafeString:
     """Radio buttons or checkboxes, one ``form-check`` each, as ``bootstrap5/layout/radio_checkbox_select.html``."""
     widget = field.field.widget
@@ -150,7 +137,7 @@ def _choices(field: BoundField) -> SafeString:
                     invalid,
                     field.html_name,
                     str(option["value"]),
-                    _option_attrs(option["attrs"]),
+                    mark_safe(_attrs(option["attrs"])),
                     option["attrs"].get("id", ""),
                     str(option["label"]),
                     _errors(field) if last else "",
