@@ -32,7 +32,7 @@ class GroupEvaluation(models.Model):
     class Meta:
         verbose_name = _("group evaluation")
         verbose_name_plural = _("group evaluations")
-        ordering = ["group", "stage"]
+        ordering = ["group_id", "stage"]
         constraints = [
             models.UniqueConstraint(fields=["group", "stage"], name="group_evaluation_one_per_stage"),
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="group_evaluation_stage_valid"),
@@ -62,7 +62,7 @@ class Interview(models.Model):
     class Meta:
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
-        ordering = ["programme", "-held_on", "-pk"]
+        ordering = ["programme_id", "-held_on", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="interview_stage_valid"),
         ]

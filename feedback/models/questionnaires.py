@@ -71,7 +71,7 @@ class Questionnaire(models.Model):
     class Meta:
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
-        ordering = ["programme", "purpose", "audience", "name"]
+        ordering = ["programme_id", "purpose", "audience", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(purpose__in=Purpose.values), name="questionnaire_purpose_valid"),
             models.CheckConstraint(condition=Q(audience__in=Audience.values), name="questionnaire_audience_valid"),
@@ -110,7 +110,7 @@ class Question(models.Model):
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering = ["questionnaire", "position", "pk"]
+        ordering = ["questionnaire_id", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"),
         ]

@@ -88,7 +88,7 @@ class SurveyRound(models.Model):
     class Meta:
         verbose_name = _("survey round")
         verbose_name_plural = _("survey rounds")
-        ordering = ["programme", "opens_on", "pk"]
+        ordering = ["programme_id", "opens_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=RoundKind.values), name="survey_round_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=RoundStatus.values), name="survey_round_status_valid"),
@@ -150,7 +150,7 @@ class Respondent(models.Model):
     class Meta:
         verbose_name = _("respondent")
         verbose_name_plural = _("respondents")
-        ordering = ["round", "pk"]
+        ordering = ["round_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["round", "user"], name="respondent_one_per_person_per_round"),
             models.CheckConstraint(condition=Q(role__in=RespondentRole.values), name="respondent_role_valid"),
@@ -196,7 +196,7 @@ class Response(models.Model):
     class Meta:
         verbose_name = _("response")
         verbose_name_plural = _("responses")
-        ordering = ["round", "pk"]
+        ordering = ["round_id", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(role__in=RespondentRole.values), name="response_role_valid"),
             # A draft always belongs to someone; only a submitted anonymous response has no respondent.
@@ -212,6 +212,10 @@ class Response(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["meeting", "user"], condition=Q(meeting__isnull=False), name="response_one_pulse_per_person"
+            ),
+            # A pulse is its session's group's, which the dashboard reads without going through the session.
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=True) | Q(group__isnull=False), name="response_pulse_has_group"
             ),
         ]
         indexes = [

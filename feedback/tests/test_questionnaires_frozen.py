@@ -113,7 +113,7 @@ def test_the_editable_copy_has_the_same_questions_in_order_and_is_not_frozen(as_
 def test_a_questionnaire_with_answers_counts_as_sent(as_user, world, rounds):
     pulse = world.programme.questionnaires.get(purpose="pulse")
     meeting = Meeting.objects.create(group=world.group, starts_at=timezone.now(), created_by=world.mentor)
-    Response.objects.create(questionnaire=pulse, meeting=meeting, user=world.mentee, role="mentee")
+    Response.objects.create(questionnaire=pulse, meeting=meeting, group=meeting.group, user=world.mentee, role="mentee")
     with pytest.raises(QuestionnaireFrozen):
         add_question(questionnaire=pulse, kind=QuestionKind.YES_NO, text="New?")
     client = as_user(world.coordinator)

@@ -147,7 +147,7 @@ class ContractVersion(ContractText):
     class Meta:
         verbose_name = _("contract version")
         verbose_name_plural = _("contract versions")
-        ordering = ["contract", "number"]
+        ordering = ["contract_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "number"], name="contract_version_number_unique"),
             models.UniqueConstraint(

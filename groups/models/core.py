@@ -47,7 +47,7 @@ class MentoringGroup(models.Model):
     class Meta:
         verbose_name = _("mentoring group")
         verbose_name_plural = _("mentoring groups")
-        ordering = ["programme", "name"]
+        ordering = ["programme_id", "name"]
         constraints = [
             models.UniqueConstraint("programme", Lower("name"), name="group_name_unique_in_programme"),
             models.CheckConstraint(condition=Q(kind__in=GroupKind.values), name="group_kind_valid"),
@@ -115,7 +115,7 @@ class GroupMembership(models.Model):
     class Meta:
         verbose_name = _("group membership")
         verbose_name_plural = _("group memberships")
-        ordering = ["group", "role", "user__display_name"]
+        ordering = ["group_id", "role", "user__display_name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "user"], condition=Q(left_at__isnull=True), name="group_membership_one_current"

@@ -48,7 +48,7 @@ class Goal(models.Model):
     class Meta:
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
-        ordering = ["group", "owner", "created_at", "pk"]
+        ordering = ["group_id", "owner", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=GoalStatus.values), name="goal_status_valid"),
             models.CheckConstraint(
@@ -77,7 +77,7 @@ class GoalUpdate(models.Model):
     class Meta:
         verbose_name = _("goal update")
         verbose_name_plural = _("goal updates")
-        ordering = ["goal", "-created_at", "-pk"]
+        ordering = ["goal_id", "-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=GoalStatus.values), name="goal_update_status_valid"),
         ]

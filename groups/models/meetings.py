@@ -84,7 +84,7 @@ class Meeting(models.Model):
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
-        ordering = ["group", "starts_at", "pk"]
+        ordering = ["group_id", "starts_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=MeetingKind.values), name="meeting_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"),
@@ -176,7 +176,7 @@ class ActionItem(models.Model):
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
-        ordering = ["meeting", "due_on", "pk"]
+        ordering = ["meeting_id", "due_on", "pk"]
         indexes = [
             models.Index(fields=["due_on"], condition=Q(done_at__isnull=True), name="action_item_open_idx"),
         ]

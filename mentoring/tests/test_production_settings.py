@@ -22,6 +22,7 @@ SETTINGS_VARIABLES = {
     "CELERY_BROKER_URL",
     "CSRF_COOKIE_SECURE",
     "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_PREPARED_STATEMENTS",
     "DATABASE_URL",
     "DEBUG",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -148,6 +149,17 @@ def test_links_in_emails_point_to_the_first_allowed_host_unless_site_url_says_ot
     assert manage("shell", "-v", "0", "-c", script, **variables).stdout.strip() == "https://mentoring.example.org"
     chosen = manage("shell", "-v", "0", "-c", script, **variables, SITE_URL="https://mentor.example.org/")
     assert chosen.stdout.strip() == "https://mentor.example.org"
+
+
+def test_postgresql_queries_are_prepared_unless_a_pooler_needs_them_not_to_be(tmp_path):
+    variables = production_variables(tmp_path) | {"DATABASE_URL": "postgres://mentoring@db.example.org:5432/mentoring"}
+    script = "from django.conf import settings; print(settings.DATABASES['default']['PREPARED_STATEMENTS'])"
+    assert manage("shell", "-v", "0", "-c", script, **variables).stdout.strip() == "True"
+    behind_a_pooler = manage("shell", "-v", "0", "-c", script, **variables, DATABASE_PREPARED_STATEMENTS="0")
+    assert behind_a_pooler.stdout.strip() == "False"
+    assert "DATABASE_PREPARED_STATEMENTS" in refusal(
+        manage("check", **variables, DATABASE_PREPARED_STATEMENTS="sometimes")
+    )
 
 
 def test_a_site_url_without_a_scheme_refuses_to_start(tmp_path):

@@ -311,7 +311,7 @@ class ProgrammeMembership(models.Model):
     class Meta:
         verbose_name = _("programme membership")
         verbose_name_plural = _("programme memberships")
-        ordering = ["programme", "role", "user__display_name"]
+        ordering = ["programme_id", "role", "user__display_name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "programme", "role"], name="programme_membership_unique_role"),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="programme_membership_role_valid"),
@@ -337,7 +337,7 @@ class GoalArea(models.Model):
     class Meta:
         verbose_name = _("goal area")
         verbose_name_plural = _("goal areas")
-        ordering = ["programme", "position", "name"]
+        ordering = ["programme_id", "position", "name"]
         constraints = [
             models.UniqueConstraint("programme", Lower("name"), name="goal_area_unique_in_programme"),
         ]

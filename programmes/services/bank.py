@@ -110,6 +110,23 @@ def search_mentors(
     return found.order_by(*_ORDER.get(sort, _ORDER[Sort.NAME]))
 
 
+def reads_every_match(
+    *,
+    text: str = "",
+    language: str = "",
+    availability: Iterable[str] = (),
+    engagement: str = "",
+    min_rating: Decimal | None = None,
+    sort: str = Sort.NAME,
+    **_others,
+) -> bool:
+    """Whether the database reads every mentor that matches ``search_mentors`` to put a page of them together: it
+    does to filter on words, languages, times, engagement or rating (no index answers those), and to sort by a
+    figure worked out for each mentor. Only the bank sorted by name can stop at the page."""
+    filtered = text.strip() or language.strip() or any(availability) or engagement or min_rating is not None
+    return bool(filtered) or sort != Sort.NAME
+
+
 def invitable_programmes(programmes: QuerySet[Programme], *, mentor: User) -> QuerySet[Programme]:
     """Of these programmes, those the mentor can be invited into: not closed, and not mentoring there already."""
     return (

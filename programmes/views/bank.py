@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.models import MentoringGroup
+from mentoring.paging import counted_page
 from programmes.access import BankAccess, bank_for
 from programmes.forms.bank import BankSearchForm, InviteMentorForm, MentorFeedbackForm, MentorProfileForm
 from programmes.models import MembershipStatus, MentorProfile, ProgrammeMembership, Role
@@ -22,6 +23,7 @@ from programmes.services.bank import (
     feedback_programmes,
     invitable_programmes,
     invite_from_bank,
+    reads_every_match,
     record_feedback,
     save_own_profile,
     search_mentors,
@@ -41,7 +43,12 @@ def search(request: HttpRequest) -> HttpResponse:
             request,
             _("Some filters could not be used and were reset: %(filters)s.") % {"filters": ", ".join(reset)},
         )
-    page = Paginator(search_mentors(access.profiles, **form.search_terms()), PER_PAGE).get_page(request.GET.get("page"))
+    terms = form.search_terms()
+    found, number = search_mentors(access.profiles, **terms), request.GET.get("page")
+    if reads_every_match(**terms):  # the page and the count of every match in one reading
+        page = counted_page(found, number, PER_PAGE)
+    else:
+        page = Paginator(found, PER_PAGE).get_page(number)
     return render(
         request,
         "bank/search.html",
