@@ -220,6 +220,26 @@ def test_written_answers_of_a_named_round_say_who_wrote_them_newest_first(world,
     assert "This survey is not anonymous" in page
 
 
+def test_a_written_answer_of_someone_erased_since_is_signed_former_participant(world, open_midpoint):
+    named(open_midpoint)
+    (writer,) = newcomers(open_midpoint, world.group, 1)
+    submit(writer, changed="More confidence.")
+    type(writer.user).objects.filter(pk=writer.user_id).update(anonymised_at=timezone.now())
+    changed = question(section(round_results(open_midpoint), "mentees"), "changed")
+    assert [(answer.text, answer.name, answer.group) for answer in changed.texts] == [
+        ("More confidence.", "Former participant", "Group A")
+    ]
+
+
+def test_anonymous_written_answers_of_one_day_are_listed_by_their_text(world, answered):
+    """Not in the order they came in, which could tell who wrote which."""
+    changed = question(section(round_results(answered), "mentees"), "changed")
+    days = [answer.submitted_at for answer in changed.texts]
+    assert days == [None] * len(days)  # no time is shown either
+    texts = [answer.text for answer in changed.texts]
+    assert texts == sorted(texts)  # the fixture's answers all came in today
+
+
 def test_the_page_lists_the_newest_written_answers_and_links_to_all_of_them(world, open_midpoint, as_user):
     named(open_midpoint)
     people = newcomers(open_midpoint, world.group, TEXT_CAP + 2)
