@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -158,8 +159,16 @@ def free_port() -> int:
 def start_workers(smtp_url: str, *, queue: str, work: Path, count: int) -> list[tuple[subprocess.Popen, Path]]:
     """Starts ``count`` Celery worker processes (prefork, CONCURRENCY) on the queue, each logging to
     work/worker<n>.log, and waits until each is ready; exits with the end of the log if one does not start within a
-    minute."""
-    environment = {**os.environ, "EMAIL_URL": smtp_url, "SITE_URL": "http://testserver"}
+    minute. The workers run with DEBUG off, as in production: with it on, Django keeps every query's SQL, and the
+    benchmark this process sets up (``MailBench.set_environment``) would time that too."""
+    environment = {
+        **os.environ,
+        "EMAIL_URL": smtp_url,
+        "SITE_URL": "http://testserver",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "testserver",
+    }
     workers = []
     for n in range(count):
         log = work / f"worker{n}.log"

@@ -162,6 +162,7 @@ def test_a_coordinator_who_is_not_a_member_is_not_asked_and_sees_nothing(as_user
     meeting = session(world.group)
     Response.objects.create(
         meeting=meeting,
+        group=meeting.group,
         user=world.mentee,
         questionnaire=pulse_questionnaire(world.programme),
         role=RespondentRole.MENTEE,
