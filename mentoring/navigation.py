@@ -37,8 +37,11 @@ def overview_for(request: HttpRequest) -> Overview:
         return cached
     user_id = request.user.pk
     known = {"coordinates": getattr(request, "_coordinates", None), "in_groups": getattr(request, "_in_groups", None)}
-    checks = {"coordinates": lambda: Exists(coordinating(user_id)), "in_groups": lambda: in_a_group(user_id)}
-    unknown = {name: check() for name, check in checks.items() if known[name] is None}  # built only if asked
+    unknown = {}
+    if known["coordinates"] is None:
+        unknown["coordinates"] = Exists(coordinating(user_id))
+    if known["in_groups"] is None:
+        unknown["in_groups"] = in_a_group(user_id)
     if unknown:
         known |= get_user_model().objects.filter(pk=user_id).values(**unknown).get()
     request._overview = Overview(**known)

@@ -14,6 +14,8 @@ mode) would send ``EXECUTE`` to a session that never saw the ``PREPARE``: behind
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import zlib
 from collections.abc import Iterator
@@ -44,6 +46,16 @@ def _session() -> _Session:
     return session
 
 
+@functools.lru_cache(maxsize=128)
+def _statement(name: str, sql: str) -> tuple[str, str]:
+    """The statement's name (``name`` and a checksum of its text) and its text with numbered placeholders ($1, $2,
+    ...), worked out once per text rather than on every run."""
+    if "%" in PLACEHOLDER.sub("", sql):
+        raise ValueError("A prepared statement's SQL has %s placeholders and no other percent sign.")
+    numbers = itertools.count(1)
+    return f"{name}_{zlib.crc32(sql.encode()):08x}", PLACEHOLDER.sub(lambda _match: f"${next(numbers)}", sql)
+
+
 @contextmanager
 def prepared(name: str, sql: str, params: list) -> Iterator[tuple[str, list]]:
     """The SQL and parameters that run ``sql`` (``%s`` placeholders for ``params``, and no other percent sign) on
@@ -55,17 +67,14 @@ def prepared(name: str, sql: str, params: list) -> Iterator[tuple[str, list]]:
     if connection.vendor != "postgresql" or not connection.settings_dict.get("PREPARED_STATEMENTS", True):
         yield sql, params
         return
-    if "%" in PLACEHOLDER.sub("", sql):
-        raise ValueError("A prepared statement's SQL has %s placeholders and no other percent sign.")
+    key, numbered = _statement(name, sql)
     session = _session()
-    key = f"{name}_{zlib.crc32(sql.encode()):08x}"
     statement = session.names.get(key)
     prepare = ""
     if statement is None:
         session.tried += 1
         statement = f"{key}_{session.tried}"
-        numbers = iter(range(1, len(params) + 1))
-        prepare = f"PREPARE {statement} AS {PLACEHOLDER.sub(lambda _match: f'${next(numbers)}', sql)};\n"
+        prepare = f"PREPARE {statement} AS {numbered};\n"
     run = f"EXECUTE {statement} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {statement}"
     try:
         yield prepare + run, params

@@ -370,14 +370,10 @@ def _newest_texts(survey_round: SurveyRound, question_ids: list[int]) -> list[di
 
 _TEXTS_SQL = f"""
 SELECT {{columns}} FROM (
-    SELECT answer.question_id, answer.text, response.submitted_at, person.display_name, person.anonymised_at,
-        mentoring_group.name AS group_name,
+    SELECT answer.question_id, answer.text{{person}},
         ROW_NUMBER() OVER (PARTITION BY answer.question_id ORDER BY {{order}}) AS position
     FROM {Answer._meta.db_table} answer
-    JOIN {Response._meta.db_table} response ON response.id = answer.response_id
-    LEFT JOIN {Respondent._meta.db_table} respondent ON respondent.id = response.respondent_id
-    LEFT JOIN {User._meta.db_table} person ON person.id = respondent.user_id
-    LEFT JOIN {MentoringGroup._meta.db_table} mentoring_group ON mentoring_group.id = response.group_id
+    JOIN {Response._meta.db_table} response ON response.id = answer.response_id{{joins}}
     WHERE response.round_id = %s AND response.submitted_on IS NOT NULL AND answer.question_id IN ({{{{questions}}}})
         AND answer.text <> ''
 ) ranked
@@ -385,12 +381,20 @@ WHERE position <= %s
 ORDER BY question_id, position
 """
 # As _text_order: an anonymous round's answers by day, then by their text, so that their order says nothing of who
-# answered when; a named round's by when they were sent.
+# answered when, and nothing of the person; a named round's by when they were sent, with who sent them.
 _ANONYMOUS_TEXTS_SQL = _TEXTS_SQL.format(
-    columns="question_id, text", order="response.submitted_on DESC, answer.text ASC, answer.id ASC"
+    columns="question_id, text",
+    person="",
+    joins="",
+    order="response.submitted_on DESC, answer.text ASC, answer.id ASC",
 )
 _NAMED_TEXTS_SQL = _TEXTS_SQL.format(
     columns="question_id, text, submitted_at, display_name, anonymised_at, group_name",
+    person=", response.submitted_at, person.display_name, person.anonymised_at, mentoring_group.name AS group_name",
+    joins=f"""
+    LEFT JOIN {Respondent._meta.db_table} respondent ON respondent.id = response.respondent_id
+    LEFT JOIN {User._meta.db_table} person ON person.id = respondent.user_id
+    LEFT JOIN {MentoringGroup._meta.db_table} mentoring_group ON mentoring_group.id = response.group_id""",
     order="response.submitted_at DESC NULLS LAST, answer.id DESC",
 )
 
