@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# How many processes pytest runs the suite in (pytest-xdist): one per core by default, 0 for none (a single process).
+TEST_PROCESSES ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint format migrate demo messages clean
@@ -43,7 +45,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=mentoring.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .
