@@ -5,7 +5,7 @@ Run from the project root (PostgreSQL and Redis must be running): .venv/bin/pyth
 Creates the throw-away PostgreSQL database of BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/bench_reminders; dropped first if it exists, and again at the end: never point
 it at real data), migrates it, and bulk-creates 2,000 groups of 5 (a mentor and 4 mentees) with a session starting
-in 90 minutes each. Starts an aiosmtpd server in this process and BENCH_WORKERS (default 1) worker processes
+in 90 minutes each. Starts a minimal SMTP server in this process and BENCH_WORKERS (default 1) worker processes
 (prefork, concurrency 2) on a queue of their own in the Redis of BENCH_BROKER_URL (default
 redis://127.0.0.1:6379/7; the queue is purged first), then times from `send_due_reminders.delay()` until 10,000
 messages have arrived. The sweep writes the outbox rows in bulk and queues one delivery task per 50; each task

@@ -7,7 +7,7 @@ Run from the project root (PostgreSQL and Redis must be running):
 Creates the throw-away PostgreSQL database of BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/bench_survey_invitations; dropped first if it exists, and again at the end: never
 point it at real data), migrates it, and bulk-creates a running programme of 2,000 groups of 5 (a mentor and 4
-mentees) whose mid-point survey opens today. Starts an aiosmtpd server in this process and BENCH_WORKERS (default 1)
+mentees) whose mid-point survey opens today. Starts a minimal SMTP server in this process and BENCH_WORKERS (default 1)
 worker processes (prefork, concurrency 2) on a queue of their own in the Redis of BENCH_BROKER_URL (default
 redis://127.0.0.1:6379/7; the queue is purged first), then times from `run_survey_rounds.delay()` until 10,000
 invitations have arrived. Opening the round writes the respondents and the outbox rows in bulk and queues one
