@@ -8,8 +8,21 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from accounts.models import User
@@ -77,6 +90,14 @@ _ORDER = {
 }
 
 
+# The same order as by name, for a filtered list, whose page is counted over every match (``reads_every_match``): the
+# database reads every match anyway. Ordered by the indexed name, PostgreSQL before 16 walked every person in name
+# order to find them (it does not count the whole list's count among the costs of the first row): 32 ms at scale 10
+# (20,000 people, 1,900 mentors), whatever the words. Ordered by an expression of the name, which no index answers,
+# it reads the matching mentors and sorts them: 2.6-11 ms for one word, 20 ms for a word nearly everyone matches.
+_NAME_OF_EVERY_MATCH = (Concat("user__display_name", Value(""), output_field=CharField()), "pk")
+
+
 def search_mentors(
     profiles: QuerySet[MentorProfile],
     *,
@@ -107,7 +128,12 @@ def search_mentors(
         found = found.filter(average_rating__gte=float(min_rating))
     if open_only:
         found = found.filter(open_to_invitations=True)
-    return found.order_by(*_ORDER.get(sort, _ORDER[Sort.NAME]))
+    order = _ORDER.get(sort, _ORDER[Sort.NAME])
+    if order is _ORDER[Sort.NAME] and reads_every_match(
+        text=text, language=language, availability=availability, engagement=engagement, min_rating=min_rating
+    ):
+        order = _NAME_OF_EVERY_MATCH
+    return found.order_by(*order)
 
 
 def reads_every_match(
