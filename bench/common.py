@@ -370,11 +370,11 @@ class MailBench:
         django.setup()
         from mentoring.celery import forget_queue
 
-        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
         workers = []
         if SMTP_SERVER == "aiosmtpd":
             from aiosmtpd.controller import Controller
 
+            logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
             controller = Controller(handler, hostname="127.0.0.1", port=free_port())
         else:
             controller = SinkServer(handler)
